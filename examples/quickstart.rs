@@ -1,0 +1,64 @@
+//! The main job on bundled demo data: a city's departments, catalog and
+//! grants (`examples/data/registry.json`), and five requests — an allow, a
+//! scope expansion, a purpose change, an ended period with its disposal
+//! obligation, and a third-party transfer — decided and explained.
+//!
+//! Run: `cargo run --example quickstart`
+
+use govshare::{Engine, Registry, UsageRequest};
+
+const REQUESTS: [(&str, &str); 5] = [
+    ("allow / 允许", include_str!("data/requests/01-allow.json")),
+    (
+        "scope expansion / 超范围使用",
+        include_str!("data/requests/02-scope-expansion.json"),
+    ),
+    (
+        "purpose change / 改变用途",
+        include_str!("data/requests/03-purpose-change.json"),
+    ),
+    (
+        "ended period / 使用时限届满",
+        include_str!("data/requests/04-period-ended.json"),
+    ),
+    (
+        "third-party transfer / 向第三方提供",
+        include_str!("data/requests/05-third-party.json"),
+    ),
+];
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let engine = Engine::builder().build()?;
+    let registry = Registry::from_json_str(include_str!("data/registry.json"))?;
+    println!(
+        "govshare {} — {} rules loaded, policy digest {}",
+        env!("CARGO_PKG_VERSION"),
+        engine.rules().len(),
+        engine.policy_digest()
+    );
+    println!(
+        "registry: {} departments, {} catalog entries, {} grants\n",
+        registry.departments().len(),
+        registry.datasets().len(),
+        registry.grants().len()
+    );
+    for (title, json) in REQUESTS {
+        let request = UsageRequest::from_json(json)?;
+        let decision = engine.evaluate(&request, &registry);
+        println!("== {title}");
+        println!(
+            "   {} asks to {} {} {:?} for `{}` at {}",
+            request.requester,
+            request.action,
+            request.dataset,
+            request.items.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
+            request.purpose,
+            request.at.to_rfc3339()
+        );
+        for line in decision.explain().lines() {
+            println!("   {line}");
+        }
+        println!();
+    }
+    Ok(())
+}

@@ -1,0 +1,306 @@
+//! Approved grants: what a requester may do with a dataset (Art. 20–27).
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use super::time::rfc3339;
+use super::{DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId, SharingMethod};
+
+/// How the provider requires the data to be disposed of once the purpose
+/// ends (Art. 27: 按照政务数据提供部门的要求妥善处置).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisposalMethod {
+    /// 删除.
+    Delete,
+    /// 退还.
+    Return,
+    /// 封存归档.
+    Archive,
+    /// 匿名化处理.
+    Anonymize,
+}
+
+impl DisposalMethod {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisposalMethod::Delete => "delete",
+            DisposalMethod::Return => "return",
+            DisposalMethod::Archive => "archive",
+            DisposalMethod::Anonymize => "anonymize",
+        }
+    }
+
+    /// The Chinese name.
+    pub fn zh(self) -> &'static str {
+        match self {
+            DisposalMethod::Delete => "删除",
+            DisposalMethod::Return => "退还",
+            DisposalMethod::Archive => "封存归档",
+            DisposalMethod::Anonymize => "匿名化处理",
+        }
+    }
+}
+
+/// The provider's disposal instruction attached to a grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisposalInstruction {
+    /// The method required.
+    pub method: DisposalMethod,
+    /// PRC working days allowed after the purpose ends or the period of use
+    /// ends.
+    pub within_working_days: u32,
+}
+
+/// Lifecycle status of a grant (Art. 27(2)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantStatus {
+    /// In force.
+    Active,
+    /// Suspended after a violation, pending correction.
+    Suspended,
+    /// Terminated after a failed correction.
+    Terminated,
+}
+
+impl GrantStatus {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GrantStatus::Active => "active",
+            GrantStatus::Suspended => "suspended",
+            GrantStatus::Terminated => "terminated",
+        }
+    }
+}
+
+/// What a provider's consent (Art. 25) widens the grant by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ConsentScope {
+    /// A further data item.
+    Item(ItemName),
+    /// A further purpose (and everything under it).
+    Purpose(PurposeCode),
+    /// An onward recipient the data may be transferred to.
+    Recipient(RecipientId),
+}
+
+/// A provider's recorded consent that widens a grant (Art. 25).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "WireConsent", into = "WireConsent")]
+pub struct Consent {
+    /// What the consent adds.
+    pub scope: ConsentScope,
+    /// When the provider consented.
+    pub at: DateTime<FixedOffset>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireConsent {
+    kind: WireConsentKind,
+    value: String,
+    #[serde(with = "rfc3339")]
+    at: DateTime<FixedOffset>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum WireConsentKind {
+    Item,
+    Purpose,
+    Recipient,
+}
+
+impl TryFrom<WireConsent> for Consent {
+    type Error = String;
+    fn try_from(w: WireConsent) -> Result<Self, String> {
+        let scope = match w.kind {
+            WireConsentKind::Item => {
+                ConsentScope::Item(ItemName::new(w.value).map_err(|e| e.to_string())?)
+            }
+            WireConsentKind::Purpose => {
+                ConsentScope::Purpose(PurposeCode::new(w.value).map_err(|e| e.to_string())?)
+            }
+            WireConsentKind::Recipient => {
+                ConsentScope::Recipient(RecipientId::new(w.value).map_err(|e| e.to_string())?)
+            }
+        };
+        Ok(Consent { scope, at: w.at })
+    }
+}
+
+impl From<Consent> for WireConsent {
+    fn from(c: Consent) -> Self {
+        let (kind, value) = match c.scope {
+            ConsentScope::Item(v) => (WireConsentKind::Item, String::from(v)),
+            ConsentScope::Purpose(v) => (WireConsentKind::Purpose, String::from(v)),
+            ConsentScope::Recipient(v) => (WireConsentKind::Recipient, String::from(v)),
+        };
+        WireConsent {
+            kind,
+            value,
+            at: c.at,
+        }
+    }
+}
+
+/// Why a purpose ended (Art. 27).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndTrigger {
+    /// 共享目的已实现.
+    PurposeAchieved,
+    /// 共享目的无法实现.
+    PurposeUnachievable,
+    /// 为实现共享目的不再必要.
+    NoLongerNecessary,
+}
+
+impl EndTrigger {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndTrigger::PurposeAchieved => "purpose_achieved",
+            EndTrigger::PurposeUnachievable => "purpose_unachievable",
+            EndTrigger::NoLongerNecessary => "no_longer_necessary",
+        }
+    }
+
+    /// The Chinese wording of Art. 27.
+    pub fn zh(self) -> &'static str {
+        match self {
+            EndTrigger::PurposeAchieved => "共享目的已实现",
+            EndTrigger::PurposeUnachievable => "共享目的无法实现",
+            EndTrigger::NoLongerNecessary => "为实现共享目的不再必要",
+        }
+    }
+}
+
+/// A recorded purpose-end event (Art. 27).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PurposeEnd {
+    /// Why the purpose ended.
+    pub trigger: EndTrigger,
+    /// When it ended.
+    #[serde(with = "rfc3339")]
+    pub at: DateTime<FixedOffset>,
+}
+
+/// A disposal receipt (Art. 27, 29).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisposalRecord {
+    /// The method actually used.
+    pub method: DisposalMethod,
+    /// When the data was disposed of.
+    #[serde(with = "rfc3339")]
+    pub at: DateTime<FixedOffset>,
+    /// Who attests the disposal.
+    pub attested_by: String,
+}
+
+/// An approved grant: the provider's approval of one application (Art. 20–21)
+/// with its scope, purpose, method and period of use, the provider's disposal
+/// instruction, its status and its later records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grant {
+    /// Stable id, usually a UUID.
+    pub id: GrantId,
+    /// The catalog entry granted.
+    pub dataset: DatasetId,
+    /// The requesting department.
+    pub requester: DepartmentId,
+    /// The approved purpose (共享目的).
+    pub purpose: PurposeCode,
+    /// 使用依据: the legal basis of the requester's duty.
+    pub basis: String,
+    /// 使用场景.
+    pub scenario: String,
+    /// 使用范围: the approved data items.
+    pub items: Vec<ItemName>,
+    /// 共享方式 approved.
+    pub methods: Vec<SharingMethod>,
+    /// Start of the period of use (inclusive).
+    #[serde(with = "rfc3339")]
+    pub valid_from: DateTime<FixedOffset>,
+    /// End of the period of use (exclusive).
+    #[serde(with = "rfc3339")]
+    pub valid_until: DateTime<FixedOffset>,
+    /// The provider's disposal instruction.
+    pub disposal: DisposalInstruction,
+    /// Lifecycle status.
+    pub status: GrantStatus,
+    /// Provider consents that widen the grant (Art. 25).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consents: Vec<Consent>,
+    /// The purpose-end event, once recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<PurposeEnd>,
+    /// The disposal receipt, once recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disposed: Option<DisposalRecord>,
+}
+
+impl Grant {
+    /// Granted items plus items added by consent.
+    pub fn effective_items(&self) -> impl Iterator<Item = &ItemName> {
+        self.items
+            .iter()
+            .chain(self.consents.iter().filter_map(|c| match &c.scope {
+                ConsentScope::Item(i) => Some(i),
+                _ => None,
+            }))
+    }
+
+    /// The approved purpose plus purposes added by consent.
+    pub fn effective_purposes(&self) -> impl Iterator<Item = &PurposeCode> {
+        std::iter::once(&self.purpose).chain(self.consents.iter().filter_map(|c| match &c.scope {
+            ConsentScope::Purpose(p) => Some(p),
+            _ => None,
+        }))
+    }
+
+    /// Recipients the provider has consented to.
+    pub fn consented_recipients(&self) -> impl Iterator<Item = &RecipientId> {
+        self.consents.iter().filter_map(|c| match &c.scope {
+            ConsentScope::Recipient(r) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// The instant from which disposal is owed: the earlier of the end of the
+    /// period of use and a recorded purpose end (Art. 27).
+    pub fn disposal_trigger(&self) -> (DateTime<FixedOffset>, DisposalTrigger) {
+        match self.ended {
+            Some(end) if end.at < self.valid_until => {
+                (end.at, DisposalTrigger::PurposeEnded(end.trigger))
+            }
+            _ => (self.valid_until, DisposalTrigger::PeriodEnded),
+        }
+    }
+}
+
+/// What makes disposal fall due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DisposalTrigger {
+    /// The period of use ended (使用时限届满).
+    PeriodEnded,
+    /// A purpose-end event was recorded.
+    PurposeEnded(EndTrigger),
+}
+
+impl DisposalTrigger {
+    /// The wire name: `period_ended` or the purpose-end trigger.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisposalTrigger::PeriodEnded => "period_ended",
+            DisposalTrigger::PurposeEnded(t) => t.as_str(),
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Strict RFC 3339 timestamps for the wire format.
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+
+/// Parses an RFC 3339 timestamp that carries an offset (`Z` or `±hh:mm`).
+///
+/// # Errors
+///
+/// Returns a message naming the value when it is not RFC 3339 with an offset
+/// (a timestamp without a zone is refused: instants must be unambiguous).
+pub fn parse_rfc3339(value: &str) -> Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(value)
+        .map_err(|e| format!("`{value}` is not an RFC 3339 timestamp with an offset ({e})"))
+}
+
+/// Formats a timestamp as RFC 3339, keeping its offset.
+pub fn format_rfc3339(value: &DateTime<FixedOffset>) -> String {
+    value.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+/// Microseconds since the Unix epoch, rounded down: the form in which the
+/// policies compare instants. Rounding the time of use and every end of a
+/// period down, and every start up ([`epoch_micros_ceil`]), keeps each
+/// comparison on the deny side when two instants fall within one
+/// microsecond.
+pub fn epoch_micros(value: &DateTime<FixedOffset>) -> i64 {
+    value.timestamp_micros()
+}
+
+/// Microseconds since the Unix epoch, rounded up; see [`epoch_micros`].
+pub fn epoch_micros_ceil(value: &DateTime<FixedOffset>) -> i64 {
+    let floor = value.timestamp_micros();
+    if value.timestamp_subsec_nanos() % 1000 == 0 {
+        floor
+    } else {
+        floor.saturating_add(1)
+    }
+}
+
+pub(crate) mod rfc3339 {
+    use chrono::{DateTime, FixedOffset};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_rfc3339(v))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+        let raw = String::deserialize(d)?;
+        super::parse_rfc3339(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requires_an_offset() {
+        assert!(parse_rfc3339("2026-03-02T10:00:00+08:00").is_ok());
+        assert!(parse_rfc3339("2026-03-02T02:00:00Z").is_ok());
+        let err = parse_rfc3339("2026-03-02T10:00:00").unwrap_err();
+        assert!(err.contains("`2026-03-02T10:00:00`"), "{err}");
+        assert!(parse_rfc3339("2026-03-02").is_err());
+    }
+
+    #[test]
+    fn instants_compare_across_zones() {
+        let a = parse_rfc3339("2026-09-01T00:00:00+08:00").unwrap();
+        let b = parse_rfc3339("2026-08-31T16:00:00Z").unwrap();
+        assert_eq!(epoch_micros(&a), epoch_micros(&b));
+    }
+
+    #[test]
+    fn sub_microsecond_instants_round_toward_deny() {
+        let t = parse_rfc3339("2026-09-01T00:00:00.0000005+08:00").unwrap();
+        assert_eq!(epoch_micros_ceil(&t), epoch_micros(&t) + 1);
+        let whole = parse_rfc3339("2026-09-01T00:00:00.000001+08:00").unwrap();
+        assert_eq!(epoch_micros_ceil(&whole), epoch_micros(&whole));
+        let far = parse_rfc3339("9999-12-31T23:59:59Z").unwrap();
+        assert!(epoch_micros(&far) > 0);
+        let before = parse_rfc3339("1969-12-31T23:59:59.9999995Z").unwrap();
+        assert_eq!(epoch_micros(&before), -1);
+        assert_eq!(epoch_micros_ceil(&before), 0);
+    }
+
+    #[test]
+    fn formatting_keeps_the_offset() {
+        let a = parse_rfc3339("2026-09-01T00:00:00+08:00").unwrap();
+        assert_eq!(format_rfc3339(&a), "2026-09-01T00:00:00+08:00");
+    }
+}

@@ -1,0 +1,337 @@
+//! Loading the Cedar policies: the statutory floor, optional policies a
+//! deployment switches on, and local (provincial) policies; strict schema
+//! validation; and the rule metadata read from each policy's annotations.
+//!
+//! Every policy carries `@id`, `@articles`, `@zh` and `@en`. The statutory
+//! set must hold exactly the rules of the catalog ([`RULE_CATALOG`]) and the
+//! one permit [`PERMIT_RULE`]; every other policy may only `forbid`, so
+//! nothing loaded beside the floor can lower it.
+
+pub(crate) mod embedded;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use cedar_policy::{Effect, PolicyId, PolicySet, Schema, ValidationMode, Validator};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::LoadError;
+use crate::limits::MAX_POLICY_FILE_BYTES;
+
+/// The statutory rules in catalog order (DESIGN §3). A deny lists its
+/// reasons in this order. These ids are a public contract: never renamed,
+/// never reused.
+pub const RULE_CATALOG: [&str; 15] = [
+    "GS-UNKNOWN-REQUESTER",
+    "GS-NOT-PUBLISHED",
+    "GS-NOT-SHARED",
+    "GS-NO-GRANT",
+    "GS-GRANT-OTHER-REQUESTER",
+    "GS-SCOPE-EXPANSION",
+    "GS-PURPOSE-CHANGE",
+    "GS-THIRD-PARTY",
+    "GS-METHOD-NOT-GRANTED",
+    "GS-NOT-YET-VALID",
+    "GS-PERIOD-ENDED",
+    "GS-PURPOSE-ENDED",
+    "GS-GRANT-SUSPENDED",
+    "GS-GRANT-TERMINATED",
+    "GS-DISPOSED",
+];
+
+/// The id of the statutory permit: the one reason of every allow.
+pub const PERMIT_RULE: &str = "GS-PERMIT";
+
+/// The prefix reserved for rules shipped with govshare. Local policies use
+/// ids of their own.
+pub const RESERVED_PREFIX: &str = "GS-";
+
+/// Whether a rule allows or forbids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleEffect {
+    /// A permit (only `GS-PERMIT`).
+    Permit,
+    /// A forbid.
+    Forbid,
+}
+
+/// Where a rule came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleOrigin {
+    /// The statutory floor (`policies/statutory/`).
+    Statutory,
+    /// A shipped optional policy that the deployment switched on.
+    Optional,
+    /// A local policy of the deployment.
+    Local,
+}
+
+/// A loaded rule, as its annotations describe it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// `@id`: the stable rule id.
+    pub id: String,
+    /// `@articles`: the articles it enforces, such as `25` and `40(2)`.
+    pub articles: Vec<String>,
+    /// `@zh`: the rule in Chinese.
+    pub zh: String,
+    /// `@en`: the rule in English.
+    pub en: String,
+    /// Permit or forbid.
+    pub effect: RuleEffect,
+    /// Statutory, optional or local.
+    pub origin: RuleOrigin,
+    /// The file it was loaded from.
+    pub file: String,
+}
+
+/// One policy file to load.
+#[derive(Debug, Clone)]
+pub(crate) struct PolicyFile {
+    pub name: String,
+    pub text: String,
+    pub origin: RuleOrigin,
+}
+
+/// The loaded, validated policy set with its rule metadata.
+#[derive(Debug)]
+pub(crate) struct LoadedPolicies {
+    pub set: PolicySet,
+    /// Rules in reason order: statutory in catalog order, then optional and
+    /// local rules by id.
+    pub rules: Vec<Rule>,
+    /// Rule id → position in `rules`.
+    pub order: HashMap<String, usize>,
+    /// `sha256:` and the hex digest of the schema and every policy file.
+    pub digest: String,
+    /// Whether any policy reads the overdue-disposal fact, which costs a scan
+    /// of the requester's grants to compute.
+    pub reads_overdue_fact: bool,
+}
+
+fn check_size(what: &'static str, name: &str, text: &str) -> Result<(), LoadError> {
+    if text.len() > MAX_POLICY_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            what,
+            origin: name.to_owned(),
+            size: text.len(),
+            max: MAX_POLICY_FILE_BYTES,
+        });
+    }
+    Ok(())
+}
+
+fn annotation(policy: &cedar_policy::Policy, key: &str) -> Option<String> {
+    policy
+        .annotation(key)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// Loads and validates a policy set.
+pub(crate) fn load(
+    schema: (&str, &str),
+    files: &[PolicyFile],
+) -> Result<LoadedPolicies, LoadError> {
+    let (schema_name, schema_text) = schema;
+    check_size("schema", schema_name, schema_text)?;
+    let schema = Schema::from_cedarschema_str(schema_text)
+        .map(|(s, _warnings)| s)
+        .map_err(|e| LoadError::Schema {
+            origin: schema_name.to_owned(),
+            message: e.to_string(),
+        })?;
+
+    let mut set = PolicySet::new();
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut file_of: HashMap<String, String> = HashMap::new();
+    let mut reads_overdue_fact = false;
+    let mut hasher = Sha256::new();
+    hasher.update(schema_name.as_bytes());
+    hasher.update([0]);
+    hasher.update(schema_text.as_bytes());
+    hasher.update([0]);
+
+    for file in files {
+        check_size("policy file", &file.name, &file.text)?;
+        hasher.update(file.name.as_bytes());
+        hasher.update([0]);
+        hasher.update(file.text.as_bytes());
+        hasher.update([0]);
+        if file.text.contains("overdue_disposal_with_provider") {
+            reads_overdue_fact = true;
+        }
+        let parsed = PolicySet::from_str(&file.text).map_err(|e| LoadError::PolicySyntax {
+            file: file.name.clone(),
+            message: e.to_string(),
+        })?;
+        if let Some(t) = parsed.templates().next() {
+            return Err(LoadError::PolicyRejected {
+                file: file.name.clone(),
+                policy: t.id().to_string(),
+                message: "templates are not supported: grants are data, not linked policies".into(),
+            });
+        }
+        let mut policies: Vec<&cedar_policy::Policy> = parsed.policies().collect();
+        // Cedar names parsed policies `policy0`, `policy1`, … in source order.
+        policies.sort_by_key(|p| {
+            p.id()
+                .to_string()
+                .trim_start_matches("policy")
+                .parse::<usize>()
+                .unwrap_or(usize::MAX)
+        });
+        if policies.is_empty() {
+            return Err(LoadError::PolicySyntax {
+                file: file.name.clone(),
+                message: "the file holds no policy".into(),
+            });
+        }
+        for (n, policy) in policies.into_iter().enumerate() {
+            let rejected = |policy: &str, message: String| LoadError::PolicyRejected {
+                file: file.name.clone(),
+                policy: policy.to_owned(),
+                message,
+            };
+            let position = format!("#{} in the file", n + 1);
+            let Some(id) = annotation(policy, "id") else {
+                return Err(rejected(&position, "missing annotation `@id`".into()));
+            };
+            for key in ["articles", "zh", "en"] {
+                if annotation(policy, key).is_none() {
+                    return Err(rejected(&id, format!("missing annotation `@{key}`")));
+                }
+            }
+            let articles: Vec<String> = annotation(policy, "articles")
+                .unwrap_or_default()
+                .split(',')
+                .map(|a| a.trim().to_owned())
+                .collect();
+            if articles.iter().any(String::is_empty) {
+                return Err(rejected(&id, "`@articles` has an empty entry".into()));
+            }
+            let effect = match policy.effect() {
+                Effect::Permit => RuleEffect::Permit,
+                Effect::Forbid => RuleEffect::Forbid,
+            };
+            match file.origin {
+                RuleOrigin::Statutory => {
+                    let expected = if id == PERMIT_RULE {
+                        RuleEffect::Permit
+                    } else if RULE_CATALOG.contains(&id.as_str()) {
+                        RuleEffect::Forbid
+                    } else {
+                        return Err(rejected(
+                            &id,
+                            "not a rule of the statutory catalog; put local rules in local policy files".into(),
+                        ));
+                    };
+                    if effect != expected {
+                        return Err(rejected(
+                            &id,
+                            format!(
+                                "must be a {}",
+                                if expected == RuleEffect::Permit {
+                                    "permit"
+                                } else {
+                                    "forbid"
+                                }
+                            ),
+                        ));
+                    }
+                }
+                RuleOrigin::Optional | RuleOrigin::Local => {
+                    if effect == RuleEffect::Permit {
+                        return Err(rejected(
+                            &id,
+                            "only `forbid` is allowed outside the statutory set: a permit could lower the statutory floor".into(),
+                        ));
+                    }
+                    if file.origin == RuleOrigin::Local && id.starts_with(RESERVED_PREFIX) {
+                        return Err(rejected(
+                            &id,
+                            format!(
+                                "ids starting with `{RESERVED_PREFIX}` are reserved for the rules govshare ships"
+                            ),
+                        ));
+                    }
+                }
+            }
+            if let Some(first) = file_of.get(&id) {
+                return Err(rejected(
+                    &id,
+                    format!("duplicate `@id`: already defined in `{first}`"),
+                ));
+            }
+            set.add(policy.new_id(PolicyId::new(&id)))
+                .map_err(|e| rejected(&id, e.to_string()))?;
+            file_of.insert(id.clone(), file.name.clone());
+            rules.push(Rule {
+                id,
+                articles,
+                zh: annotation(policy, "zh").unwrap_or_default(),
+                en: annotation(policy, "en").unwrap_or_default(),
+                effect,
+                origin: file.origin,
+                file: file.name.clone(),
+            });
+        }
+    }
+
+    let present: HashSet<&str> = rules
+        .iter()
+        .filter(|r| r.origin == RuleOrigin::Statutory)
+        .map(|r| r.id.as_str())
+        .collect();
+    for rule in std::iter::once(PERMIT_RULE).chain(RULE_CATALOG) {
+        if !present.contains(rule) {
+            return Err(LoadError::MissingStatutoryRule {
+                rule: rule.to_owned(),
+            });
+        }
+    }
+
+    let validation = Validator::new(schema).validate(&set, ValidationMode::Strict);
+    if let Some(err) = validation.validation_errors().next() {
+        let policy = err.policy_id().to_string();
+        return Err(LoadError::PolicyRejected {
+            file: file_of.get(&policy).cloned().unwrap_or_default(),
+            policy,
+            message: format!("fails strict validation against the schema: {err}"),
+        });
+    }
+
+    rules.sort_by_key(|r| rule_rank(r));
+    let order = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    let mut digest = String::from("sha256:");
+    for b in hasher.finalize() {
+        let _ = write!(digest, "{b:02x}");
+    }
+    Ok(LoadedPolicies {
+        set,
+        rules,
+        order,
+        digest,
+        reads_overdue_fact,
+    })
+}
+
+/// Sort key: the permit, the catalog in order, then other rules by id.
+fn rule_rank(rule: &Rule) -> (usize, String) {
+    if rule.id == PERMIT_RULE {
+        return (0, String::new());
+    }
+    match RULE_CATALOG.iter().position(|r| *r == rule.id) {
+        Some(i) => (1 + i, String::new()),
+        None => (1 + RULE_CATALOG.len(), rule.id.clone()),
+    }
+}
