@@ -16,7 +16,7 @@
 //!
 //! let engine = Engine::builder().build()?;
 //! let registry = Registry::from_json_str(include_str!("../examples/data/registry.json"))?;
-//! let request = UsageRequest::from_json(include_str!("../examples/data/request-allow.json"))?;
+//! let request = UsageRequest::from_json(include_str!("../examples/data/requests/01-allow.json"))?;
 //! let decision = engine.evaluate(&request, &registry);
 //! assert!(decision.is_allow());
 //! assert_eq!(decision.rule_ids(), ["GS-PERMIT"]);
@@ -48,3 +48,8 @@ pub use model::{
 };
 pub use policy::{Rule, RuleEffect, RuleOrigin};
 pub use registry::{FactError, FactSource, Registry};
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -261,6 +261,21 @@ fn cedar_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(files)
 }
 
+/// Why deciding stopped early; becomes the one reason of a deny.
+struct Failure {
+    rule: &'static str,
+    detail: String,
+}
+
+impl Failure {
+    fn facts(detail: String) -> Self {
+        Self {
+            rule: FACTS_UNAVAILABLE,
+            detail,
+        }
+    }
+}
+
 /// One candidate grant judged by Cedar.
 struct Judged<'a> {
     grant: Option<Cow<'a, Grant>>,
@@ -321,7 +336,10 @@ impl Engine {
         }
         match self.decide(request, facts) {
             Ok(decision) => decision,
-            Err(reason) => self.deny_with(request.grant.clone(), reason),
+            Err(failure) => self.deny_with(
+                request.grant.clone(),
+                explain::engine_reason(failure.rule, &failure.detail),
+            ),
         }
     }
 
@@ -339,9 +357,8 @@ impl Engine {
         &self,
         request: &UsageRequest,
         facts: &F,
-    ) -> Result<Decision, Reason> {
-        let unavailable =
-            |e: crate::registry::FactError| explain::engine_reason(FACTS_UNAVAILABLE, e.message());
+    ) -> Result<Decision, Failure> {
+        let unavailable = |e: crate::registry::FactError| Failure::facts(e.message().to_owned());
         let requester = facts.department(&request.requester).map_err(unavailable)?;
         let dataset = facts.dataset(&request.dataset).map_err(unavailable)?;
 
@@ -400,10 +417,10 @@ impl Engine {
                 .min_by_key(|j| j.rules.len() + j.errors.len()),
         };
         let Some(chosen) = chosen else {
-            return Err(explain::engine_reason(
-                EVALUATION_ERROR,
-                "no evaluation was made",
-            ));
+            return Err(Failure {
+                rule: EVALUATION_ERROR,
+                detail: "no evaluation was made".into(),
+            });
         };
         Ok(self.assemble(chosen, request, dataset.as_deref(), named_grant_problem))
     }
@@ -413,8 +430,8 @@ impl Engine {
         request: &UsageRequest,
         dataset: &Dataset,
         facts: &F,
-    ) -> Result<bool, Reason> {
-        let unavailable = |msg: String| explain::engine_reason(FACTS_UNAVAILABLE, &msg);
+    ) -> Result<bool, Failure> {
+        let unavailable = Failure::facts;
         let grants = facts
             .grants_of_requester(&request.requester)
             .map_err(|e| unavailable(e.message().to_owned()))?;

@@ -30,7 +30,7 @@ pub fn epoch_micros(value: &DateTime<FixedOffset>) -> i64 {
 /// Microseconds since the Unix epoch, rounded up; see [`epoch_micros`].
 pub fn epoch_micros_ceil(value: &DateTime<FixedOffset>) -> i64 {
     let floor = value.timestamp_micros();
-    if value.timestamp_subsec_nanos() % 1000 == 0 {
+    if value.timestamp_subsec_nanos().is_multiple_of(1000) {
         floor
     } else {
         floor.saturating_add(1)

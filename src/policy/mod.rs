@@ -306,7 +306,7 @@ pub(crate) fn load(
         });
     }
 
-    rules.sort_by_key(|r| rule_rank(r));
+    rules.sort_by_key(rule_rank);
     let order = rules
         .iter()
         .enumerate()
