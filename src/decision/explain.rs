@@ -90,11 +90,14 @@ pub(crate) fn reason(rule: &Rule, s: &Situation<'_>) -> Reason {
             ),
         },
         ("GS-NOT-SHARED", _) => match s.dataset.map(|d| &d.sharing) {
-            Some(Sharing::NotShared { reason, basis }) => (
-                format!("{reason}（依据：{}）", basis.citation),
-                format!("{reason} (basis: {})", basis.citation),
-                json!({"dataset": req.dataset, "reason": reason, "basis": basis}),
-            ),
+            Some(Sharing::NotShared { reason, basis }) => {
+                let citation = basis.as_ref().map(|b| b.citation.as_str()).unwrap_or("");
+                (
+                    format!("{reason}（依据：{citation}）"),
+                    format!("{reason} (basis: {citation})"),
+                    json!({"dataset": req.dataset, "reason": reason, "basis": basis}),
+                )
+            }
             _ => (
                 String::new(),
                 String::new(),

@@ -65,3 +65,68 @@ pub fn disposal_due(grant: &Grant, calendar: &Calendar) -> Result<NaiveDate, Cal
         .add_working_days(china_date(&trigger_at), grant.disposal.within_working_days)?
         .due)
 }
+
+/// One grant whose data must be disposed of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DisposalEntry {
+    /// The grant.
+    pub grant: crate::model::GrantId,
+    /// The requester that holds the data.
+    pub requester: crate::model::DepartmentId,
+    /// The dataset.
+    pub dataset: crate::model::DatasetId,
+    /// Its provider, when the dataset is in the catalog.
+    pub provider: Option<crate::model::DepartmentId>,
+    /// The provider's required method.
+    pub method: crate::model::DisposalMethod,
+    /// `period_ended` or the purpose-end trigger.
+    pub trigger: &'static str,
+    /// When disposal became owed.
+    #[serde(serialize_with = "crate::model::time::serialize_rfc3339")]
+    pub triggered_at: DateTime<FixedOffset>,
+    /// The last day to dispose, when the calendar covers it.
+    pub due: Option<NaiveDate>,
+    /// Why `due` is unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_error: Option<String>,
+    /// Whether `due` has passed (Art. 40(4)); `None` when the due date is
+    /// unknown (`due_error` says why): never guessed.
+    pub overdue: Option<bool>,
+}
+
+/// Every grant whose disposal is owed at `at` and not yet receipted, oldest
+/// trigger first: what is due and what is overdue (Art. 27, 40(4)).
+///
+/// A due date the calendar cannot compute is listed with `due: None` and
+/// the reason, never left out.
+pub fn overdue_disposals(
+    registry: &crate::registry::Registry,
+    at: &DateTime<FixedOffset>,
+    calendar: &Calendar,
+) -> Vec<DisposalEntry> {
+    let mut out: Vec<DisposalEntry> = Vec::new();
+    for g in registry.grants() {
+        let state = disposal_state(g, at, calendar);
+        let (due, due_error, overdue) = match state {
+            Ok(DisposalState::NotDue | DisposalState::Disposed) => continue,
+            Ok(DisposalState::Due { due }) => (Some(due), None, Some(false)),
+            Ok(DisposalState::Overdue { due }) => (Some(due), None, Some(true)),
+            Err(e) => (None, Some(e.to_string()), None),
+        };
+        let (triggered_at, trigger) = g.disposal_trigger();
+        out.push(DisposalEntry {
+            grant: g.id.clone(),
+            requester: g.requester.clone(),
+            dataset: g.dataset.clone(),
+            provider: registry.get_dataset(&g.dataset).map(|d| d.provider.clone()),
+            method: g.disposal.method,
+            trigger: trigger.as_str(),
+            triggered_at,
+            due,
+            due_error,
+            overdue,
+        });
+    }
+    out.sort_by(|a, b| (a.triggered_at, &a.grant).cmp(&(b.triggered_at, &b.grant)));
+    out
+}

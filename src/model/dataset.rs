@@ -51,12 +51,20 @@ pub struct DataItem {
     pub name: ItemName,
     /// Classification grade.
     pub grade: DataGrade,
+    /// The authoritative source department (数源部门) named by the competent
+    /// authority, when several departments collect this item (Art. 19).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_department: Option<DepartmentId>,
 }
 
 /// The kind of legal basis that may justify `not_shared` (Art. 14–15): only
 /// a law, an administrative regulation or a State Council decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+///
+/// Any other kind (such as `policy`, which the 2016 Interim Measures
+/// accepted) still loads, as [`LegalBasisKind::Unrecognized`], so that a
+/// legacy catalog can be checked; catalog validation reports it as an error.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
 pub enum LegalBasisKind {
     /// 法律.
     Law,
@@ -64,6 +72,42 @@ pub enum LegalBasisKind {
     AdministrativeRegulation,
     /// 国务院决定.
     StateCouncilDecision,
+    /// A kind the Regulation does not accept.
+    Unrecognized(String),
+}
+
+impl LegalBasisKind {
+    /// The wire name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            LegalBasisKind::Law => "law",
+            LegalBasisKind::AdministrativeRegulation => "administrative_regulation",
+            LegalBasisKind::StateCouncilDecision => "state_council_decision",
+            LegalBasisKind::Unrecognized(s) => s,
+        }
+    }
+
+    /// Whether Art. 14 accepts this kind of basis for `not_shared`.
+    pub fn is_accepted(&self) -> bool {
+        !matches!(self, LegalBasisKind::Unrecognized(_))
+    }
+}
+
+impl From<String> for LegalBasisKind {
+    fn from(s: String) -> Self {
+        match s.as_str() {
+            "law" => LegalBasisKind::Law,
+            "administrative_regulation" => LegalBasisKind::AdministrativeRegulation,
+            "state_council_decision" => LegalBasisKind::StateCouncilDecision,
+            _ => LegalBasisKind::Unrecognized(s),
+        }
+    }
+}
+
+impl From<LegalBasisKind> for String {
+    fn from(k: LegalBasisKind) -> String {
+        k.as_str().to_owned()
+    }
 }
 
 /// The legal basis of a `not_shared` entry.
@@ -86,18 +130,23 @@ pub enum Sharing {
     /// 有条件共享: provided to relevant departments under the listed
     /// conditions.
     Conditional {
-        /// 共享范围, such as 本市政府部门.
+        /// 共享范围, such as 本市政府部门. Required; a catalog without it
+        /// loads but fails validation.
+        #[serde(default)]
         scope: String,
-        /// 使用用途: the permitted uses.
+        /// 使用用途: the permitted uses. Required, as `scope`.
+        #[serde(default)]
         uses: Vec<String>,
     },
     /// 不予共享: a law, administrative regulation or State Council decision
     /// forbids sharing.
     NotShared {
-        /// 理由.
+        /// 理由. Required; a catalog without it loads but fails validation.
+        #[serde(default)]
         reason: String,
-        /// 依据.
-        basis: LegalBasis,
+        /// 依据. Required, as `reason`.
+        #[serde(default)]
+        basis: Option<LegalBasis>,
     },
 }
 
@@ -161,6 +210,53 @@ pub struct Dataset {
     pub format: String,
     /// 数据更新频率.
     pub update_frequency: String,
+    /// Set when the data is a state or work secret: such data is not
+    /// government data under the Regulation and cannot be catalogued (Art. 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<SecretKind>,
+    /// The confidentiality-risk and personal-information impact assessments
+    /// made before cataloguing (Art. 13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<Assessment>,
+    /// The department head's approval of the entry (Art. 13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
+}
+
+/// The kind of secret that takes data out of the Regulation (Art. 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretKind {
+    /// 国家秘密.
+    StateSecret,
+    /// 工作秘密.
+    WorkSecret,
+}
+
+/// Assessments made before an entry is catalogued (Art. 13:
+/// 保密风险、个人信息保护影响等评估).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    /// Reference to the confidentiality-risk assessment.
+    pub confidentiality_risk: String,
+    /// Reference to the personal-information impact assessment.
+    pub personal_information_impact: String,
+    /// When the assessments were completed.
+    #[serde(with = "crate::model::time::rfc3339")]
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// A recorded approval by a named official (Art. 13 部门负责人审核同意;
+/// Art. 20 the sharing office head's approval).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// Who approved.
+    pub by: String,
+    /// When.
+    #[serde(with = "crate::model::time::rfc3339")]
+    pub at: chrono::DateTime<chrono::FixedOffset>,
 }
 
 impl Dataset {

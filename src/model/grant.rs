@@ -245,6 +245,59 @@ pub struct Grant {
     /// The disposal receipt, once recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disposed: Option<DisposalRecord>,
+    /// Set on a backflow grant: an upper-level department returning data
+    /// about a lower level's territory, which may carry no conditions beyond
+    /// security (Art. 24).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub backflow: bool,
+    /// Conditions the provider attached beyond the catalog entry's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
+    /// The current suspension, while the grant is suspended (Art. 27(2)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspension: Option<Suspension>,
+}
+
+/// A violation that obliges suspension (Art. 27(2), 40(2)–(3)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Violation {
+    /// Use beyond the granted scope.
+    ScopeExpansion,
+    /// Use for another purpose.
+    PurposeChange,
+    /// Data passed to a third party without consent.
+    ThirdParty,
+}
+
+impl Violation {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Violation::ScopeExpansion => "scope_expansion",
+            Violation::PurposeChange => "purpose_change",
+            Violation::ThirdParty => "third_party",
+        }
+    }
+}
+
+/// A suspension of a grant after a violation, with the deadline to correct
+/// it (Art. 27(2): 暂停其政务数据共享权限，并责令限期改正).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suspension {
+    /// The violation found.
+    pub violation: Violation,
+    /// When the grant was suspended.
+    #[serde(with = "rfc3339")]
+    pub at: DateTime<FixedOffset>,
+    /// The deadline to correct.
+    #[serde(with = "rfc3339")]
+    pub correct_by: DateTime<FixedOffset>,
+    /// Who suspended it (the authority or the provider).
+    pub by: String,
+    /// What was found.
+    pub reason: String,
 }
 
 impl Grant {

@@ -8,11 +8,12 @@ mod ids;
 pub mod time;
 
 pub use dataset::{
-    CatalogStatus, DataGrade, DataItem, Dataset, LegalBasis, LegalBasisKind, Sharing, SharingMethod,
+    Approval, Assessment, CatalogStatus, DataGrade, DataItem, Dataset, LegalBasis, LegalBasisKind,
+    SecretKind, Sharing, SharingMethod,
 };
 pub use department::{Department, Level, RegionCode};
 pub use grant::{
     Consent, ConsentScope, DisposalInstruction, DisposalMethod, DisposalRecord, DisposalTrigger,
-    EndTrigger, Grant, GrantStatus, PurposeEnd,
+    EndTrigger, Grant, GrantStatus, PurposeEnd, Suspension, Violation,
 };
 pub use ids::{DatasetId, DepartmentId, GrantId, ItemName, MAX_ID_LEN, PurposeCode, RecipientId};

@@ -37,6 +37,18 @@ pub fn epoch_micros_ceil(value: &DateTime<FixedOffset>) -> i64 {
     }
 }
 
+/// Serializes a timestamp as RFC 3339 (for `serialize_with`).
+///
+/// # Errors
+///
+/// The serializer's own errors.
+pub fn serialize_rfc3339<S: serde::Serializer>(
+    value: &DateTime<FixedOffset>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_rfc3339(value))
+}
+
 pub(crate) mod rfc3339 {
     use chrono::{DateTime, FixedOffset};
     use serde::{Deserialize, Deserializer, Serializer};
@@ -48,6 +60,29 @@ pub(crate) mod rfc3339 {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
         let raw = String::deserialize(d)?;
         super::parse_rfc3339(&raw).map_err(serde::de::Error::custom)
+    }
+
+    pub mod option {
+        use chrono::{DateTime, FixedOffset};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(
+            v: &Option<DateTime<FixedOffset>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match v {
+                Some(v) => super::serialize(v, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|raw| super::super::parse_rfc3339(&raw).map_err(serde::de::Error::custom))
+                .transpose()
+        }
     }
 }
 

@@ -307,6 +307,35 @@ impl Registry {
             .filter_map(|&i| self.grants.get(i))
     }
 
+    /// The grant with this id, for a lifecycle transition.
+    pub(crate) fn grant_mut(&mut self, id: &GrantId) -> Option<&mut Grant> {
+        let i = *self.grant_index.get(id)?;
+        self.grants.get_mut(i)
+    }
+
+    /// Adds an approved grant.
+    ///
+    /// # Errors
+    ///
+    /// The id, when a grant with it exists already.
+    pub(crate) fn insert_grant(&mut self, grant: Grant) -> Result<(), GrantId> {
+        if self.grant_index.contains_key(&grant.id) {
+            return Err(grant.id);
+        }
+        let i = self.grants.len();
+        self.grant_index.insert(grant.id.clone(), i);
+        self.pair_index
+            .entry((grant.requester.clone(), grant.dataset.clone()))
+            .or_default()
+            .push(i);
+        self.requester_index
+            .entry(grant.requester.clone())
+            .or_default()
+            .push(i);
+        self.grants.push(grant);
+        Ok(())
+    }
+
     /// Every grant of `requester`, in load order.
     pub fn grants_of_requester_iter(
         &self,
