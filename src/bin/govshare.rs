@@ -1,16 +1,27 @@
 //! `govshare`: decide usage requests and inspect the loaded rules from the
 //! command line.
 //!
-//! Exit codes: 0 for any decision (allow or deny — read the output);
-//! 2 for a malformed request, registry or command line; 3 when the policies
-//! or the calendar cannot be loaded.
+//! Exit codes: 0 for any decision (allow or deny — read the output) and
+//! for a clean check; 1 when `check` or `application` finds errors; 2 for a
+//! malformed request, registry or command line; 3 when the policies or the
+//! calendar cannot be loaded.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use govshare::{Engine, EngineBuilder, Registry, UsageRequest};
+use govshare::lifecycle::application::{
+    Application, check_application, delivery_deadline, reply_deadline,
+};
+use govshare::lifecycle::calendar::DayKind;
+use govshare::lifecycle::catalog::{Finding, validate};
+use govshare::lifecycle::collection::duplicate_collection;
+use govshare::lifecycle::disposal::overdue_disposals;
+use govshare::model::time::parse_rfc3339;
+use govshare::{
+    Calendar, DepartmentId, Engine, EngineBuilder, ItemName, Registry, Sharing, UsageRequest,
+};
 
 #[derive(Parser)]
 #[command(
@@ -80,6 +91,83 @@ enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
+    /// Check a registry against the Regulation (Art. 2–3, 13–27); exits 1
+    /// when any error-severity finding exists.
+    Check {
+        /// The registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Compute a reply or delivery deadline in PRC working days (Art. 21–22).
+    Deadline {
+        /// When the application was received (reply) or approved (delivery),
+        /// RFC 3339 with an offset.
+        #[arg(long, value_name = "TIME")]
+        received: String,
+        /// The dataset's sharing class.
+        #[arg(long, value_enum, default_value = "conditional")]
+        class: ClassArg,
+        /// Working days of an approved extension (at most 10).
+        #[arg(long, default_value_t = 0)]
+        extension: u32,
+        /// Compute the delivery deadline (20 working days after approval)
+        /// instead of the reply deadline.
+        #[arg(long)]
+        delivery: bool,
+        /// Folder of `cn-YYYY.json` calendars; the embedded 2025–2026 without it.
+        #[arg(long, value_name = "DIR")]
+        calendar: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// List disposals due and overdue at a time, oldest first (Art. 27, 40(4)).
+    Disposals {
+        /// The registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// The time to judge at, RFC 3339 with an offset.
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        /// Folder of `cn-YYYY.json` calendars; the embedded 2025–2026 without it.
+        #[arg(long, value_name = "DIR")]
+        calendar: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Name the items a department is about to collect from citizens that it
+    /// could obtain through sharing instead (Art. 19, 40(1)).
+    Duplicates {
+        /// The registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// The collecting department.
+        #[arg(long, value_name = "ID")]
+        requester: String,
+        /// The items of the collection form, comma-separated.
+        #[arg(long, value_name = "ITEMS", value_delimiter = ',', required = true)]
+        items: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Check a sharing application for completeness (Art. 20–21); exits 1
+    /// when anything is missing or invalid.
+    Application {
+        /// The registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// The application in JSON.
+        #[arg(long, value_name = "FILE")]
+        application: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// List the loaded rules with their articles.
     Policies {
         #[command(flatten)]
@@ -88,6 +176,13 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ClassArg {
+    Unconditional,
+    Conditional,
+    NotShared,
 }
 
 enum Failure {
@@ -111,7 +206,49 @@ fn read_input(path: &Path) -> Result<String, Failure> {
         .map_err(|e| Failure::Input(format!("{}: not valid UTF-8 ({e})", path.display())))
 }
 
-fn run(cli: Cli) -> Result<(), Failure> {
+fn calendar(dir: Option<&Path>) -> Result<Calendar, Failure> {
+    match dir {
+        Some(dir) => Calendar::load_dir(dir),
+        None => Calendar::embedded(),
+    }
+    .map_err(|e| Failure::Deployment(e.to_string()))
+}
+
+fn time_arg(flag: &str, value: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, Failure> {
+    parse_rfc3339(value).map_err(|e| Failure::Input(format!("--{flag}: {e}")))
+}
+
+fn registry_arg(path: &Path) -> Result<Registry, Failure> {
+    Registry::from_path(path).map_err(|e| Failure::Input(e.to_string()))
+}
+
+fn print_json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
+fn print_findings(findings: &[Finding]) {
+    for f in findings {
+        let severity = if f.is_error() {
+            "错误 error"
+        } else {
+            "提示 warning"
+        };
+        println!(
+            "[{}] {severity} 第{}条 {} `{}`",
+            f.code,
+            f.articles.join("、"),
+            f.subject.kind,
+            f.subject.id
+        );
+        println!("    {}", f.zh);
+        println!("    {}", f.en);
+    }
+}
+
+fn run(cli: Cli) -> Result<Outcome, Failure> {
     match cli.command {
         Command::Decide {
             registry,
@@ -130,7 +267,198 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Format::Json => println!("{}", decision.to_json_pretty()),
                 Format::Text => println!("{}", decision.explain()),
             }
-            Ok(())
+            Ok(Outcome::Done)
+        }
+        Command::Check { registry, format } => {
+            let registry = registry_arg(&registry)?;
+            let findings = validate(&registry);
+            let errors = findings.iter().filter(|f| f.is_error()).count();
+            match format {
+                Format::Json => print_json(&findings),
+                Format::Text => {
+                    print_findings(&findings);
+                    println!(
+                        "{errors} errors, {} warnings in {} departments, {} catalog entries, {} grants",
+                        findings.len() - errors,
+                        registry.departments().len(),
+                        registry.datasets().len(),
+                        registry.grants().len()
+                    );
+                }
+            }
+            Ok(if errors > 0 {
+                Outcome::Findings
+            } else {
+                Outcome::Done
+            })
+        }
+        Command::Deadline {
+            received,
+            class,
+            extension,
+            delivery,
+            calendar: dir,
+            format,
+        } => {
+            let calendar = calendar(dir.as_deref())?;
+            let received = time_arg("received", &received)?;
+            let sharing = match class {
+                ClassArg::Unconditional => Sharing::Unconditional,
+                ClassArg::Conditional => Sharing::Conditional {
+                    scope: String::new(),
+                    uses: Vec::new(),
+                },
+                ClassArg::NotShared => Sharing::NotShared {
+                    reason: String::new(),
+                    basis: None,
+                },
+            };
+            let (what, days) = if delivery {
+                if extension > 0 {
+                    return Err(Failure::Input(
+                        "--extension applies to reply deadlines only".into(),
+                    ));
+                }
+                (
+                    "delivery (Art. 22)",
+                    delivery_deadline(&calendar, &received)
+                        .map_err(|e| Failure::Input(e.to_string()))?,
+                )
+            } else {
+                (
+                    "reply (Art. 21)",
+                    reply_deadline(&calendar, &received, &sharing, extension)
+                        .map_err(|e| Failure::Input(e.to_string()))?,
+                )
+            };
+            match format {
+                Format::Json => print_json(&days),
+                Format::Text => {
+                    println!(
+                        "{what}: {} working days after {} → due {} ({})",
+                        days.working_days,
+                        days.start,
+                        days.due,
+                        days.due.format("%A")
+                    );
+                    for day in &days.skipped {
+                        println!("  skipped {} {}", day.date, describe(&day.kind));
+                    }
+                }
+            }
+            Ok(Outcome::Done)
+        }
+        Command::Disposals {
+            registry,
+            at,
+            calendar: dir,
+            format,
+        } => {
+            let calendar = calendar(dir.as_deref())?;
+            let registry = registry_arg(&registry)?;
+            let at = time_arg("at", &at)?;
+            let entries = overdue_disposals(&registry, &at, &calendar);
+            match format {
+                Format::Json => print_json(&entries),
+                Format::Text => {
+                    for e in &entries {
+                        let state = match e.overdue {
+                            Some(true) => "逾期 OVERDUE",
+                            Some(false) => "待处置 due",
+                            None => "到期日未知 due date unknown",
+                        };
+                        let due = e.due.map(|d| d.to_string()).unwrap_or_else(|| "?".into());
+                        println!(
+                            "{state:<14} due {due}  grant {}  {} holds {} ({}) — {} after {} at {}",
+                            e.grant,
+                            e.requester,
+                            e.dataset,
+                            e.provider.as_ref().map(|p| p.as_str()).unwrap_or("?"),
+                            e.method.as_str(),
+                            e.trigger,
+                            e.triggered_at.to_rfc3339()
+                        );
+                        if let Some(err) = &e.due_error {
+                            println!("    {err}");
+                        }
+                    }
+                    let overdue = entries.iter().filter(|e| e.overdue == Some(true)).count();
+                    println!("{} disposals owed, {overdue} overdue", entries.len());
+                }
+            }
+            Ok(Outcome::Done)
+        }
+        Command::Duplicates {
+            registry,
+            requester,
+            items,
+            format,
+        } => {
+            let registry = registry_arg(&registry)?;
+            let requester = DepartmentId::new(requester)
+                .map_err(|e| Failure::Input(format!("--requester: {e}")))?;
+            let items = items
+                .into_iter()
+                .map(ItemName::new)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| Failure::Input(format!("--items: {e}")))?;
+            let found = duplicate_collection(&registry, &requester, &items);
+            match format {
+                Format::Json => print_json(&found),
+                Format::Text => {
+                    for f in &found {
+                        println!(
+                            "{}: obtainable from {} ({}, {}) — 不得重复收集 (Art. 19, 40(1))",
+                            f.item, f.dataset, f.provider, f.class
+                        );
+                    }
+                    println!(
+                        "{} of {} items obtainable through sharing",
+                        {
+                            let mut names: Vec<_> = found.iter().map(|f| &f.item).collect();
+                            names.dedup();
+                            names.len()
+                        },
+                        items.len()
+                    );
+                }
+            }
+            Ok(Outcome::Done)
+        }
+        Command::Application {
+            registry,
+            application,
+            format,
+        } => {
+            let registry = registry_arg(&registry)?;
+            let text = read_input(&application)?;
+            let app: Application = serde_json::from_str(&text).map_err(|e| {
+                Failure::Input(format!(
+                    "{}: invalid application: {e}",
+                    application.display()
+                ))
+            })?;
+            let findings = check_application(&app, &registry);
+            match format {
+                Format::Json => print_json(&findings),
+                Format::Text => {
+                    print_findings(&findings);
+                    if findings.is_empty() {
+                        println!("application `{}` is complete", app.id);
+                    } else {
+                        println!(
+                            "application `{}`: {} parts missing or invalid, to be supplemented at once (Art. 21)",
+                            app.id,
+                            findings.len()
+                        );
+                    }
+                }
+            }
+            Ok(if findings.is_empty() {
+                Outcome::Done
+            } else {
+                Outcome::Findings
+            })
         }
         Command::Policies { policy, format } => {
             let engine = policy.engine()?;
@@ -166,14 +494,32 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     }
                 }
             }
-            Ok(())
+            Ok(Outcome::Done)
         }
     }
 }
 
+fn describe(kind: &DayKind) -> String {
+    match kind {
+        DayKind::Weekend => "周末 weekend".into(),
+        DayKind::Holiday { name } => format!("{name} holiday"),
+        DayKind::Workday => "workday".into(),
+        DayKind::MakeUpWorkday { for_holiday } => format!("{for_holiday}调休上班 make-up workday"),
+    }
+}
+
+/// How a successful run ends.
+enum Outcome {
+    /// Exit 0.
+    Done,
+    /// Exit 1: the check found errors.
+    Findings,
+}
+
 fn main() -> ExitCode {
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
         Err(Failure::Input(message)) => {
             eprintln!("govshare: error: {message}");
             ExitCode::from(2)
