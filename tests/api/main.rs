@@ -1,0 +1,13 @@
+//! Tests of the public API: policy loading, failing closed, the optional
+//! policies, and the sharing lifecycle.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+mod engine;
+mod lifecycle;
