@@ -166,3 +166,135 @@ pub(crate) fn cedar_request(
     )
     .map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use cedar_policy::EvalResult;
+
+    use super::*;
+    use crate::registry::Registry;
+
+    const DEMO: &str = include_str!("../../examples/data/registry.json");
+
+    fn request(json: &str) -> UsageRequest {
+        UsageRequest::from_json(json).unwrap()
+    }
+
+    fn strings(v: Option<EvalResult>) -> Vec<String> {
+        let Some(EvalResult::Set(set)) = v else {
+            panic!("not a set: {v:?}");
+        };
+        let mut out: Vec<String> = set
+            .iter()
+            .map(|x| match x {
+                EvalResult::String(s) => s.clone(),
+                other => panic!("not a string: {other:?}"),
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn record_field(v: Option<EvalResult>, key: &str) -> Option<EvalResult> {
+        let Some(EvalResult::Record(r)) = v else {
+            panic!("not a record: {v:?}");
+        };
+        r.get(key).cloned()
+    }
+
+    #[test]
+    fn facts_reach_the_context() {
+        let registry = Registry::from_json_str(DEMO).unwrap();
+        let names = CedarNames::new().unwrap();
+        let req = request(
+            r#"{"requester": "hz-housing", "dataset": "hh-reg", "action": "transfer", "recipient": "hz-civil",
+                "purpose": "housing.subsidy-eligibility.review", "items": ["name", "id_number"],
+                "at": "2026-04-20T15:00:00.0000005+08:00"}"#,
+        );
+        let grant = registry
+            .get_grant(&"6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e03".parse().unwrap())
+            .unwrap();
+        let facts = RequestFacts {
+            request: &req,
+            requester_registered: true,
+            dataset: registry.get_dataset(&req.dataset),
+            overdue_disposal_with_provider: false,
+        };
+        let cedar = cedar_request(&names, &facts, Some(grant)).unwrap();
+        let ctx = cedar.context().unwrap();
+        assert_eq!(
+            strings(ctx.get("purpose_lineage")),
+            ["housing", "housing.subsidy-eligibility", "housing.subsidy-eligibility.review"]
+        );
+        assert_eq!(strings(ctx.get("items")), ["id_number", "name"]);
+        assert_eq!(ctx.get("recipient"), Some(EvalResult::String("hz-civil".into())));
+        assert_eq!(ctx.get("method"), None);
+        // Microseconds since the epoch, rounded down for the time of use.
+        assert_eq!(ctx.get("at"), Some(EvalResult::Long(1_776_668_400_000_000)));
+        let grant_ctx = ctx.get("grant");
+        assert_eq!(
+            strings(record_field(grant_ctx.clone(), "recipients")),
+            ["hz-civil"],
+            "consented recipients"
+        );
+        assert_eq!(strings(record_field(grant_ctx.clone(), "purposes")), ["housing.subsidy-eligibility"]);
+        assert_eq!(record_field(grant_ctx.clone(), "purpose_ended_at"), None);
+        assert_eq!(
+            record_field(grant_ctx, "valid_from"),
+            Some(EvalResult::Long(1_767_196_800_000_000))
+        );
+        let dataset = ctx.get("dataset");
+        assert_eq!(record_field(dataset.clone(), "class"), Some(EvalResult::String("conditional".into())));
+        assert_eq!(record_field(dataset, "status"), Some(EvalResult::String("published".into())));
+    }
+
+    #[test]
+    fn absent_facts_are_absent_attributes() {
+        let names = CedarNames::new().unwrap();
+        let req = request(
+            r#"{"requester": "x", "dataset": "y", "action": "access", "method": "other",
+                "purpose": "p", "items": ["i"], "at": "2026-04-20T15:00:00+08:00"}"#,
+        );
+        let facts = RequestFacts {
+            request: &req,
+            requester_registered: false,
+            dataset: None,
+            overdue_disposal_with_provider: false,
+        };
+        let cedar = cedar_request(&names, &facts, None).unwrap();
+        let ctx = cedar.context().unwrap();
+        assert_eq!(ctx.get("grant"), None);
+        assert_eq!(ctx.get("dataset"), None);
+        assert_eq!(ctx.get("requester_registered"), Some(EvalResult::Bool(false)));
+        assert_eq!(ctx.get("method"), Some(EvalResult::String("other".into())));
+    }
+
+    #[test]
+    fn consents_widen_items_and_purposes() {
+        let mut registry_json: serde_json::Value = serde_json::from_str(DEMO).unwrap();
+        registry_json["grants"][0]["consents"] = serde_json::json!([
+            {"kind": "item", "value": "address", "at": "2026-01-01T00:00:00+08:00"},
+            {"kind": "purpose", "value": "tax.audit", "at": "2026-01-01T00:00:00+08:00"}
+        ]);
+        let registry = Registry::from_json_str(&registry_json.to_string()).unwrap();
+        let grant = &registry.grants()[0];
+        let names = CedarNames::new().unwrap();
+        let req = request(
+            r#"{"requester": "hz-hrss", "dataset": "ent-reg", "action": "use",
+                "purpose": "tax.audit", "items": ["address"], "at": "2026-04-20T15:00:00+08:00"}"#,
+        );
+        let facts = RequestFacts {
+            request: &req,
+            requester_registered: true,
+            dataset: None,
+            overdue_disposal_with_provider: false,
+        };
+        let ctx_req = cedar_request(&names, &facts, Some(grant)).unwrap();
+        let g = ctx_req.context().unwrap().get("grant");
+        assert!(strings(record_field(g.clone(), "items")).contains(&"address".to_owned()));
+        assert_eq!(
+            strings(record_field(g, "purposes")),
+            ["social-insurance.enrollment-check", "tax.audit"]
+        );
+    }
+}
