@@ -27,6 +27,7 @@
 //! says why. Only loading ([`EngineBuilder::build`], [`Registry`]) and parsing
 //! a request return `Result`.
 
+pub mod audit;
 pub mod decision;
 pub mod engine;
 pub mod error;

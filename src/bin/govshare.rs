@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use govshare::audit::{Query, RecordLog, query, verify};
 use govshare::lifecycle::application::{
     Application, check_application, delivery_deadline, reply_deadline,
 };
@@ -18,10 +19,13 @@ use govshare::lifecycle::calendar::DayKind;
 use govshare::lifecycle::catalog::{Finding, validate};
 use govshare::lifecycle::collection::duplicate_collection;
 use govshare::lifecycle::disposal::overdue_disposals;
+use govshare::lifecycle::transition::Transition;
 use govshare::model::time::parse_rfc3339;
+use govshare::registry::journal::{DurableRegistry, FileJournal, TornTail};
 use govshare::{
     Calendar, DepartmentId, Engine, EngineBuilder, ItemName, Registry, Sharing, UsageRequest,
 };
+use govshare::{DatasetId, GrantId};
 
 #[derive(Parser)]
 #[command(
@@ -82,6 +86,12 @@ enum Command {
         /// The registry (catalog and grants) in the wire format.
         #[arg(long, value_name = "FILE")]
         registry: PathBuf,
+        /// A journal of lifecycle changes to replay onto the registry.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        /// Append the decision to this usage record (Art. 29).
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
         /// The usage request in the wire format; `-` reads standard input.
         #[arg(long, value_name = "FILE")]
         request: PathBuf,
@@ -97,6 +107,9 @@ enum Command {
         /// The registry.
         #[arg(long, value_name = "FILE")]
         registry: PathBuf,
+        /// A journal of lifecycle changes to replay onto the registry.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
@@ -129,6 +142,9 @@ enum Command {
         /// The registry.
         #[arg(long, value_name = "FILE")]
         registry: PathBuf,
+        /// A journal of lifecycle changes to replay onto the registry.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
         /// The time to judge at, RFC 3339 with an offset.
         #[arg(long, value_name = "TIME")]
         at: String,
@@ -168,6 +184,25 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Apply a lifecycle transition (consent, purpose end, disposal receipt,
+    /// suspension, reinstatement, termination, a new grant) and append it to
+    /// the journal before returning (Art. 25, 27).
+    Apply {
+        /// The base registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// The journal the transition is appended to (created when absent).
+        #[arg(long, value_name = "FILE")]
+        journal: PathBuf,
+        /// The transition in JSON; `-` reads standard input.
+        #[arg(long, value_name = "FILE")]
+        transition: PathBuf,
+    },
+    /// Verify or query an Art. 29 usage record.
+    Record {
+        #[command(subcommand)]
+        command: RecordCommand,
+    },
     /// List the loaded rules with their articles.
     Policies {
         #[command(flatten)]
@@ -175,6 +210,40 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum RecordCommand {
+    /// Walk the hash chain; exits 1 and names the first broken entry when
+    /// the log was altered.
+    Verify {
+        /// The record log.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Print the records that match, as JSON lines (the chain is verified
+    /// first).
+    Query {
+        /// The record log.
+        file: PathBuf,
+        /// Only this grant.
+        #[arg(long, value_name = "ID")]
+        grant: Option<String>,
+        /// Only this requester.
+        #[arg(long, value_name = "ID")]
+        requester: Option<String>,
+        /// Only this dataset.
+        #[arg(long, value_name = "ID")]
+        dataset: Option<String>,
+        /// Only records at or after this time.
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
+        /// Only records before this time.
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
     },
 }
 
@@ -222,6 +291,31 @@ fn registry_arg(path: &Path) -> Result<Registry, Failure> {
     Registry::from_path(path).map_err(|e| Failure::Input(e.to_string()))
 }
 
+/// The registry with a journal replayed onto it, reporting a torn tail.
+fn journaled(path: &Path, journal: Option<&Path>) -> Result<Registry, Failure> {
+    let base = registry_arg(path)?;
+    let Some(journal) = journal else {
+        return Ok(base);
+    };
+    let store = FileJournal::open(journal, &base).map_err(|e| Failure::Input(e.to_string()))?;
+    report_torn(journal, store.report().torn.as_ref());
+    Ok(DurableRegistry::open(base, store)
+        .map_err(|e| Failure::Input(format!("{}: {e}", journal.display())))?
+        .into_registry())
+}
+
+fn report_torn(path: &Path, torn: Option<&TornTail>) {
+    if let Some(t) = torn {
+        eprintln!(
+            "govshare: warning: {}: line {} was torn by an interrupted write; its {} bytes were cut off at offset {}",
+            path.display(),
+            t.line,
+            t.bytes,
+            t.offset
+        );
+    }
+}
+
 fn print_json(value: &impl serde::Serialize) {
     println!(
         "{}",
@@ -252,25 +346,36 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
     match cli.command {
         Command::Decide {
             registry,
+            journal,
+            record,
             request,
             policy,
             format,
         } => {
             let engine = policy.engine()?;
-            let registry =
-                Registry::from_path(&registry).map_err(|e| Failure::Input(e.to_string()))?;
+            let registry = journaled(&registry, journal.as_deref())?;
             let text = read_input(&request)?;
             let request = UsageRequest::from_json(&text)
                 .map_err(|e| Failure::Input(format!("{}: {e}", request.display())))?;
             let decision = engine.evaluate(&request, &registry);
+            if let Some(path) = &record {
+                let log = RecordLog::open(path).map_err(|e| Failure::Input(e.to_string()))?;
+                report_torn(path, log.torn());
+                log.record_decision(&request, &decision)
+                    .map_err(|e| Failure::Input(e.to_string()))?;
+            }
             match format {
                 Format::Json => println!("{}", decision.to_json_pretty()),
                 Format::Text => println!("{}", decision.explain()),
             }
             Ok(Outcome::Done)
         }
-        Command::Check { registry, format } => {
-            let registry = registry_arg(&registry)?;
+        Command::Check {
+            registry,
+            journal,
+            format,
+        } => {
+            let registry = journaled(&registry, journal.as_deref())?;
             let findings = validate(&registry);
             let errors = findings.iter().filter(|f| f.is_error()).count();
             match format {
@@ -350,12 +455,13 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
         }
         Command::Disposals {
             registry,
+            journal,
             at,
             calendar: dir,
             format,
         } => {
             let calendar = calendar(dir.as_deref())?;
-            let registry = registry_arg(&registry)?;
+            let registry = journaled(&registry, journal.as_deref())?;
             let at = time_arg("at", &at)?;
             let entries = overdue_disposals(&registry, &at, &calendar);
             match format {
@@ -460,6 +566,91 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                 Outcome::Findings
             })
         }
+        Command::Apply {
+            registry,
+            journal,
+            transition,
+        } => {
+            let base = registry_arg(&registry)?;
+            let text = read_input(&transition)?;
+            let t: Transition = serde_json::from_str(&text).map_err(|e| {
+                Failure::Input(format!("{}: invalid transition: {e}", transition.display()))
+            })?;
+            let store =
+                FileJournal::open(&journal, &base).map_err(|e| Failure::Input(e.to_string()))?;
+            report_torn(&journal, store.report().torn.as_ref());
+            let durable = DurableRegistry::open(base, store)
+                .map_err(|e| Failure::Input(format!("{}: {e}", journal.display())))?;
+            durable
+                .apply(&t)
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            println!(
+                "applied {} to grant `{}`; recorded in {}",
+                t.change.kind(),
+                t.change.grant_id(),
+                journal.display()
+            );
+            Ok(Outcome::Done)
+        }
+        Command::Record { command } => match command {
+            RecordCommand::Verify { file, format } => {
+                let report = verify(&file).map_err(|e| Failure::Input(e.to_string()))?;
+                match format {
+                    Format::Json => print_json(&report),
+                    Format::Text => {
+                        report_torn(&file, report.torn.as_ref());
+                        match &report.broken {
+                            None => println!(
+                                "{}: {} entries, chain intact, head {}",
+                                file.display(),
+                                report.entries,
+                                report.head
+                            ),
+                            Some(b) => println!(
+                                "{}: chain BROKEN at {b}; {} entries verified before it, last good head {}",
+                                file.display(),
+                                report.entries,
+                                report.head
+                            ),
+                        }
+                    }
+                }
+                Ok(if report.broken.is_some() {
+                    Outcome::Findings
+                } else {
+                    Outcome::Done
+                })
+            }
+            RecordCommand::Query {
+                file,
+                grant,
+                requester,
+                dataset,
+                from,
+                until,
+            } => {
+                let q = Query {
+                    grant: grant
+                        .map(GrantId::new)
+                        .transpose()
+                        .map_err(|e| Failure::Input(format!("--grant: {e}")))?,
+                    requester: requester
+                        .map(DepartmentId::new)
+                        .transpose()
+                        .map_err(|e| Failure::Input(format!("--requester: {e}")))?,
+                    dataset: dataset
+                        .map(DatasetId::new)
+                        .transpose()
+                        .map_err(|e| Failure::Input(format!("--dataset: {e}")))?,
+                    from: from.map(|f| time_arg("from", &f)).transpose()?,
+                    until: until.map(|u| time_arg("until", &u)).transpose()?,
+                };
+                for r in query(&file, &q).map_err(|e| Failure::Input(e.to_string()))? {
+                    println!("{}", serde_json::to_string(&r).unwrap_or_default());
+                }
+                Ok(Outcome::Done)
+            }
+        },
         Command::Policies { policy, format } => {
             let engine = policy.engine()?;
             match format {

@@ -224,10 +224,17 @@ mod tests {
         let ctx = cedar.context().unwrap();
         assert_eq!(
             strings(ctx.get("purpose_lineage")),
-            ["housing", "housing.subsidy-eligibility", "housing.subsidy-eligibility.review"]
+            [
+                "housing",
+                "housing.subsidy-eligibility",
+                "housing.subsidy-eligibility.review"
+            ]
         );
         assert_eq!(strings(ctx.get("items")), ["id_number", "name"]);
-        assert_eq!(ctx.get("recipient"), Some(EvalResult::String("hz-civil".into())));
+        assert_eq!(
+            ctx.get("recipient"),
+            Some(EvalResult::String("hz-civil".into()))
+        );
         assert_eq!(ctx.get("method"), None);
         // Microseconds since the epoch, rounded down for the time of use.
         assert_eq!(ctx.get("at"), Some(EvalResult::Long(1_776_668_400_000_000)));
@@ -237,15 +244,24 @@ mod tests {
             ["hz-civil"],
             "consented recipients"
         );
-        assert_eq!(strings(record_field(grant_ctx.clone(), "purposes")), ["housing.subsidy-eligibility"]);
+        assert_eq!(
+            strings(record_field(grant_ctx.clone(), "purposes")),
+            ["housing.subsidy-eligibility"]
+        );
         assert_eq!(record_field(grant_ctx.clone(), "purpose_ended_at"), None);
         assert_eq!(
             record_field(grant_ctx, "valid_from"),
             Some(EvalResult::Long(1_767_196_800_000_000))
         );
         let dataset = ctx.get("dataset");
-        assert_eq!(record_field(dataset.clone(), "class"), Some(EvalResult::String("conditional".into())));
-        assert_eq!(record_field(dataset, "status"), Some(EvalResult::String("published".into())));
+        assert_eq!(
+            record_field(dataset.clone(), "class"),
+            Some(EvalResult::String("conditional".into()))
+        );
+        assert_eq!(
+            record_field(dataset, "status"),
+            Some(EvalResult::String("published".into()))
+        );
     }
 
     #[test]
@@ -265,7 +281,10 @@ mod tests {
         let ctx = cedar.context().unwrap();
         assert_eq!(ctx.get("grant"), None);
         assert_eq!(ctx.get("dataset"), None);
-        assert_eq!(ctx.get("requester_registered"), Some(EvalResult::Bool(false)));
+        assert_eq!(
+            ctx.get("requester_registered"),
+            Some(EvalResult::Bool(false))
+        );
         assert_eq!(ctx.get("method"), Some(EvalResult::String("other".into())));
     }
 

@@ -173,7 +173,7 @@ pub enum TransitionError {
         grant: GrantId,
     },
     /// The transition does not fit the grant's state.
-    #[error("grant `{grant}`: cannot {change}: {why}")]
+    #[error("grant `{grant}`: cannot apply `{change}`: {why}")]
     NotAllowed {
         /// The grant.
         grant: GrantId,
@@ -183,7 +183,7 @@ pub enum TransitionError {
         why: String,
     },
     /// The transition's own data is wrong.
-    #[error("grant `{grant}`: invalid {change}: {why}")]
+    #[error("grant `{grant}`: invalid `{change}`: {why}")]
     Invalid {
         /// The grant.
         grant: GrantId,
@@ -344,6 +344,66 @@ fn next_state(grant: &Grant, t: &Transition) -> Result<Grant, TransitionError> {
     Ok(g)
 }
 
+/// A transition checked against a registry, ready to be committed.
+///
+/// [`plan`] checks without changing anything, so a host can make the
+/// transition durable (a journal, a database) before [`commit`] applies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned(PlannedChange);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PlannedChange {
+    Insert(Box<Grant>),
+    Replace(Box<Grant>),
+}
+
+/// Checks a transition against a registry and returns what it would do.
+///
+/// # Errors
+///
+/// [`TransitionError`] naming the grant and why the transition does not fit.
+pub fn plan(registry: &Registry, t: &Transition) -> Result<Planned, TransitionError> {
+    if let Change::GrantApproved { grant } = &t.change {
+        if registry.get_grant(&grant.id).is_some() {
+            return Err(TransitionError::DuplicateGrant {
+                grant: grant.id.clone(),
+            });
+        }
+        return Ok(Planned(PlannedChange::Insert(grant.clone())));
+    }
+    let id = t.change.grant_id();
+    let Some(grant) = registry.get_grant(id) else {
+        return Err(TransitionError::UnknownGrant { grant: id.clone() });
+    };
+    Ok(Planned(PlannedChange::Replace(Box::new(next_state(
+        grant, t,
+    )?))))
+}
+
+/// Applies a planned transition. Commit a plan to the registry it was made
+/// against, with no other change in between.
+///
+/// # Errors
+///
+/// [`TransitionError`] when the registry changed since the plan (the grant
+/// appeared or disappeared).
+pub fn commit(registry: &mut Registry, planned: Planned) -> Result<(), TransitionError> {
+    match planned.0 {
+        PlannedChange::Insert(grant) => registry
+            .insert_grant(*grant)
+            .map_err(|grant| TransitionError::DuplicateGrant { grant }),
+        PlannedChange::Replace(grant) => match registry.grant_mut(&grant.id) {
+            Some(slot) => {
+                *slot = *grant;
+                Ok(())
+            }
+            None => Err(TransitionError::UnknownGrant {
+                grant: grant.id.clone(),
+            }),
+        },
+    }
+}
+
 /// Applies a transition to a registry. On error nothing changes.
 ///
 /// # Errors
@@ -367,15 +427,6 @@ fn next_state(grant: &Grant, t: &Transition) -> Result<Grant, TransitionError> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn apply(registry: &mut Registry, t: &Transition) -> Result<(), TransitionError> {
-    if let Change::GrantApproved { grant } = &t.change {
-        return registry
-            .insert_grant((**grant).clone())
-            .map_err(|grant| TransitionError::DuplicateGrant { grant });
-    }
-    let id = t.change.grant_id();
-    let Some(grant) = registry.grant_mut(id) else {
-        return Err(TransitionError::UnknownGrant { grant: id.clone() });
-    };
-    *grant = next_state(grant, t)?;
-    Ok(())
+    let planned = plan(registry, t)?;
+    commit(registry, planned)
 }

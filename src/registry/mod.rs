@@ -2,6 +2,8 @@
 //! and the [`FactSource`] trait through which a host can serve the same facts
 //! from its own database.
 
+pub mod journal;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;

@@ -9,5 +9,6 @@
 )]
 
 mod common;
+mod durability;
 mod engine;
 mod lifecycle;

@@ -1,0 +1,639 @@
+//! The Art. 29 usage record: an append-only, hash-chained log of the
+//! decisions the engine made and the use events the host reports (scenario,
+//! process, results, storage, destruction), kept at least three years and
+//! open to the provider and the authority.
+//!
+//! File format (one JSON object a line, `\n`-terminated):
+//!
+//! ```text
+//! {"seq":1,"prev":"000…000","hash":"…","record":{"type":"decision","at":"…",…}}
+//! {"seq":2,"prev":"<hash of line 1>","hash":"…","record":{"type":"use_event",…}}
+//! ```
+//!
+//! `hash` is the SHA-256, in hex, of `"{seq}\n{prev}\n"` followed by the exact
+//! bytes of `record`; `prev` is the previous line's `hash` (64 zeros for the
+//! first). [`verify`] walks the chain and names the first line whose chain
+//! breaks, so an edited, deleted, reordered or inserted entry is found. A
+//! plain chain cannot stop someone rewriting every later line; publish the
+//! head hash (`govshare record verify` prints it) to the provider or the
+//! authority now and then, and a rewrite shows against it.
+
+use std::fs::File;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use chrono::{DateTime, FixedOffset, Months};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+
+use crate::decision::Decision;
+use crate::engine::UsageRequest;
+use crate::model::time::{format_rfc3339, rfc3339};
+use crate::model::{DatasetId, DepartmentId, GrantId};
+use crate::registry::journal::{TornTail, open_locked, read_lines};
+
+/// How long records must be kept (Art. 29: 不少于三年).
+pub const RETENTION_YEARS: u32 = 3;
+
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// The `prev` of a prune anchor line.
+const ANCHOR_PREV: &str = "pruned";
+
+/// The categories of use Art. 29 requires a requester to record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UseCategory {
+    /// 使用场景.
+    Scenario,
+    /// 使用过程.
+    Process,
+    /// 应用成效.
+    Results,
+    /// 存储情况.
+    Storage,
+    /// 销毁情况.
+    Destruction,
+}
+
+/// A use event the host reports (Art. 29).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UseEvent {
+    /// When it happened.
+    #[serde(with = "rfc3339")]
+    pub at: DateTime<FixedOffset>,
+    /// The grant the data came under.
+    pub grant: GrantId,
+    /// The requester that holds the data.
+    pub requester: DepartmentId,
+    /// The dataset.
+    pub dataset: DatasetId,
+    /// Which Art. 29 category.
+    pub category: UseCategory,
+    /// What happened.
+    pub detail: String,
+    /// Who reports it.
+    pub actor: String,
+}
+
+/// One entry of the usage record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Record {
+    /// A decision of the engine, with the request it answered.
+    Decision {
+        /// The time of use judged (the request's `at`).
+        #[serde(with = "rfc3339")]
+        at: DateTime<FixedOffset>,
+        /// The request.
+        request: Box<UsageRequest>,
+        /// The decision.
+        decision: Box<Decision>,
+    },
+    /// A use event the host reported.
+    UseEvent(UseEvent),
+    /// Entries up to `through_seq` were pruned after their retention period;
+    /// `last_hash` continues the chain.
+    Pruned {
+        /// When the prune ran.
+        #[serde(with = "rfc3339")]
+        at: DateTime<FixedOffset>,
+        /// The last pruned sequence number.
+        through_seq: u64,
+        /// The hash of the last pruned line.
+        last_hash: String,
+        /// Records before this time were pruned.
+        #[serde(with = "rfc3339")]
+        cutoff: DateTime<FixedOffset>,
+    },
+}
+
+impl Record {
+    /// A record of a decision.
+    pub fn decision(request: &UsageRequest, decision: &Decision) -> Self {
+        Record::Decision {
+            at: request.at,
+            request: Box::new(request.clone()),
+            decision: Box::new(decision.clone()),
+        }
+    }
+
+    /// The record's time.
+    pub fn at(&self) -> DateTime<FixedOffset> {
+        match self {
+            Record::Decision { at, .. } | Record::Pruned { at, .. } => *at,
+            Record::UseEvent(e) => e.at,
+        }
+    }
+
+    /// The grant it concerns, if any.
+    pub fn grant(&self) -> Option<&GrantId> {
+        match self {
+            Record::Decision {
+                decision, request, ..
+            } => decision.grant().or(request.grant.as_ref()),
+            Record::UseEvent(e) => Some(&e.grant),
+            Record::Pruned { .. } => None,
+        }
+    }
+
+    /// The requester it concerns, if any.
+    pub fn requester(&self) -> Option<&DepartmentId> {
+        match self {
+            Record::Decision { request, .. } => Some(&request.requester),
+            Record::UseEvent(e) => Some(&e.requester),
+            Record::Pruned { .. } => None,
+        }
+    }
+
+    /// The dataset it concerns, if any.
+    pub fn dataset(&self) -> Option<&DatasetId> {
+        match self {
+            Record::Decision { request, .. } => Some(&request.dataset),
+            Record::UseEvent(e) => Some(&e.dataset),
+            Record::Pruned { .. } => None,
+        }
+    }
+}
+
+/// Where appended entries landed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Appended {
+    /// The entry's sequence number.
+    pub seq: u64,
+    /// Its hash, the new head of the chain.
+    pub hash: String,
+}
+
+/// A usage record that cannot be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// A file operation failed.
+    #[error("record log `{}`: {source}", .path.display())]
+    Io {
+        /// The log.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Another process holds the log open for writing.
+    #[error("record log `{}` is open for writing by another process", .path.display())]
+    Locked {
+        /// The log.
+        path: PathBuf,
+    },
+    /// The chain is broken: the log was altered.
+    #[error("record log `{}`: {broken}", .path.display())]
+    Broken {
+        /// The log.
+        path: PathBuf,
+        /// Where and how.
+        broken: Break,
+    },
+    /// An entry cannot be serialized.
+    #[error("record log: cannot serialize the entry: {0}")]
+    Serialize(String),
+    /// A prune would remove records still within their retention period.
+    #[error(
+        "records younger than {RETENTION_YEARS} years cannot be pruned: cutoff {cutoff} is after {limit}"
+    )]
+    Retention {
+        /// The cutoff asked for.
+        cutoff: String,
+        /// The latest cutoff allowed.
+        limit: String,
+    },
+}
+
+/// Where the chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("line {line}: {problem}")]
+pub struct Break {
+    /// The 1-based line number of the first entry whose chain breaks.
+    pub line: usize,
+    /// What is wrong there.
+    pub problem: String,
+}
+
+/// The result of walking a record log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// Entries whose chain holds.
+    pub entries: usize,
+    /// The hash of the last good entry: publish it to anchor the log.
+    pub head: String,
+    /// The first break, if any.
+    pub broken: Option<Break>,
+    /// A torn final line (a crash mid-append), not counted as a break.
+    pub torn: Option<TornTail>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLine<'a> {
+    seq: u64,
+    prev: String,
+    hash: String,
+    #[serde(borrow)]
+    record: &'a RawValue,
+}
+
+fn chain_hash(seq: u64, prev: &str, record: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(format!("{seq}\n{prev}\n").as_bytes());
+    h.update(record.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for b in h.finalize() {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
+/// The state after walking lines: the head, the next sequence number, the
+/// parsed records, or the first break.
+struct Walk {
+    entries: usize,
+    head: String,
+    next_seq: u64,
+    records: Vec<Record>,
+    broken: Option<Break>,
+}
+
+fn walk(lines: &[String], keep_records: bool) -> Walk {
+    let mut w = Walk {
+        entries: 0,
+        head: GENESIS.to_owned(),
+        next_seq: 1,
+        records: Vec::new(),
+        broken: None,
+    };
+    for (i, text) in lines.iter().enumerate() {
+        let line = i + 1;
+        let fail = |problem: String| Break { line, problem };
+        let raw: RawLine<'_> = match serde_json::from_str(text) {
+            Ok(r) => r,
+            Err(e) => {
+                w.broken = Some(fail(format!("not a record entry ({e})")));
+                return w;
+            }
+        };
+        let record: Record = match serde_json::from_str(raw.record.get()) {
+            Ok(r) => r,
+            Err(e) => {
+                w.broken = Some(fail(format!("the record does not parse ({e})")));
+                return w;
+            }
+        };
+        // A pruned log starts with its anchor, which carries the chain on
+        // from the last pruned entry; an anchor anywhere else is a break.
+        let (expected_seq, expected_prev, next_head) = match (&record, i) {
+            (
+                Record::Pruned {
+                    through_seq,
+                    last_hash,
+                    ..
+                },
+                0,
+            ) => (
+                *through_seq,
+                ANCHOR_PREV.to_owned(),
+                Some((last_hash.clone(), through_seq + 1)),
+            ),
+            (Record::Pruned { .. }, _) => {
+                w.broken = Some(fail("a prune anchor can only begin the log".into()));
+                return w;
+            }
+            _ => (w.next_seq, w.head.clone(), None),
+        };
+        if raw.seq != expected_seq {
+            w.broken = Some(fail(format!(
+                "sequence number {} where {expected_seq} was expected: an entry was deleted, inserted or reordered",
+                raw.seq
+            )));
+            return w;
+        }
+        if raw.prev != expected_prev {
+            w.broken = Some(fail(
+                "its link to the previous entry does not match: an entry before it was deleted, inserted, reordered or edited".into(),
+            ));
+            return w;
+        }
+        if chain_hash(raw.seq, &raw.prev, raw.record.get()) != raw.hash {
+            w.broken = Some(fail(
+                "its hash does not match its content: the entry was edited".into(),
+            ));
+            return w;
+        }
+        match next_head {
+            Some((head, next_seq)) => {
+                w.head = head;
+                w.next_seq = next_seq;
+            }
+            None => {
+                w.entries += 1;
+                w.head = raw.hash;
+                w.next_seq = raw.seq + 1;
+            }
+        }
+        if keep_records {
+            w.records.push(record);
+        }
+    }
+    w
+}
+
+fn read_all(path: &Path) -> Result<(Vec<String>, Option<TornTail>), RecordError> {
+    let io = |source| RecordError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let text = std::fs::read(path).map_err(io)?;
+    let complete = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let (head, tail) = text.split_at(complete);
+    let mut lines: Vec<String> = head
+        .split(|&b| b == b'\n')
+        .map(|l| String::from_utf8_lossy(l).into_owned())
+        .collect();
+    lines.pop();
+    let torn = (!tail.is_empty()).then(|| TornTail {
+        line: lines.len() + 1,
+        offset: complete as u64,
+        bytes: tail.len(),
+    });
+    Ok((lines, torn))
+}
+
+/// Walks a record log and reports the first entry whose chain breaks.
+/// Reading never changes the file.
+///
+/// # Errors
+///
+/// [`RecordError::Io`] when the file cannot be read. A broken chain is a
+/// report, not an error.
+pub fn verify(path: impl AsRef<Path>) -> Result<VerifyReport, RecordError> {
+    let path = path.as_ref();
+    let (lines, torn) = read_all(path)?;
+    let w = walk(&lines, false);
+    Ok(VerifyReport {
+        entries: w.entries,
+        head: w.head,
+        broken: w.broken,
+        torn,
+    })
+}
+
+/// Which records to return.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Only this grant.
+    pub grant: Option<GrantId>,
+    /// Only this requester.
+    pub requester: Option<DepartmentId>,
+    /// Only this dataset.
+    pub dataset: Option<DatasetId>,
+    /// Only records at or after this time.
+    pub from: Option<DateTime<FixedOffset>>,
+    /// Only records before this time.
+    pub until: Option<DateTime<FixedOffset>>,
+}
+
+impl Query {
+    /// Whether a record matches.
+    pub fn matches(&self, r: &Record) -> bool {
+        if matches!(r, Record::Pruned { .. }) {
+            return false;
+        }
+        self.grant.as_ref().is_none_or(|g| r.grant() == Some(g))
+            && self
+                .requester
+                .as_ref()
+                .is_none_or(|q| r.requester() == Some(q))
+            && self.dataset.as_ref().is_none_or(|d| r.dataset() == Some(d))
+            && self.from.is_none_or(|f| r.at() >= f)
+            && self.until.is_none_or(|u| r.at() < u)
+    }
+}
+
+/// The records of a log that match `query`, in order. The chain is verified
+/// first: a broken log is an error, so an altered record is never served as
+/// evidence.
+///
+/// # Errors
+///
+/// [`RecordError::Broken`] naming the break; [`RecordError::Io`].
+pub fn query(path: impl AsRef<Path>, query: &Query) -> Result<Vec<Record>, RecordError> {
+    let path = path.as_ref();
+    let (lines, _torn) = read_all(path)?;
+    let w = walk(&lines, true);
+    if let Some(broken) = w.broken {
+        return Err(RecordError::Broken {
+            path: path.to_owned(),
+            broken,
+        });
+    }
+    Ok(w.records.into_iter().filter(|r| query.matches(r)).collect())
+}
+
+/// Where usage records go. [`RecordLog`] is the default; a host can keep
+/// them in its own database.
+pub trait RecordSink: Send + Sync {
+    /// Appends a record durably.
+    ///
+    /// # Errors
+    ///
+    /// [`RecordError`] when it cannot be made durable.
+    fn record(&self, record: &Record) -> Result<Appended, RecordError>;
+}
+
+#[derive(Debug)]
+struct Tail {
+    file: File,
+    next_seq: u64,
+    head: String,
+}
+
+/// A usage record in a JSON-lines file, open for appending by one process;
+/// appends from many threads are serialized.
+#[derive(Debug)]
+pub struct RecordLog {
+    path: PathBuf,
+    tail: Mutex<Tail>,
+    torn: Option<TornTail>,
+}
+
+impl RecordLog {
+    /// Opens (or creates) a record log, taking the single-writer lock,
+    /// cutting off a torn final line and verifying the whole chain.
+    ///
+    /// # Errors
+    ///
+    /// [`RecordError::Locked`], [`RecordError::Broken`] when the chain does
+    /// not verify (nothing is appended to an altered log),
+    /// [`RecordError::Io`].
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, RecordError> {
+        let path = path.as_ref().to_owned();
+        let io = |source| RecordError::Io {
+            path: path.clone(),
+            source,
+        };
+        let (mut file, _) = open_locked(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::WouldBlock {
+                RecordError::Locked { path: path.clone() }
+            } else {
+                io(e)
+            }
+        })?;
+        let (lines, torn) = read_lines(&path, &mut file).map_err(io)?;
+        let w = walk(&lines, false);
+        if let Some(broken) = w.broken {
+            return Err(RecordError::Broken { path, broken });
+        }
+        Ok(Self {
+            tail: Mutex::new(Tail {
+                file,
+                next_seq: w.next_seq,
+                head: w.head,
+            }),
+            path,
+            torn,
+        })
+    }
+
+    /// A torn final line cut off when the log was opened.
+    pub fn torn(&self) -> Option<&TornTail> {
+        self.torn.as_ref()
+    }
+
+    /// The log's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Records a decision with the request it answered.
+    ///
+    /// # Errors
+    ///
+    /// As [`RecordSink::record`].
+    pub fn record_decision(
+        &self,
+        request: &UsageRequest,
+        decision: &Decision,
+    ) -> Result<Appended, RecordError> {
+        self.record(&Record::decision(request, decision))
+    }
+
+    /// Removes records older than `cutoff`, keeping the chain verifiable
+    /// through an anchor entry. `cutoff` may be no later than `now` less
+    /// [`RETENTION_YEARS`]: younger records can never be pruned.
+    ///
+    /// # Errors
+    ///
+    /// [`RecordError::Retention`] for a cutoff too recent;
+    /// [`RecordError::Broken`] when the log does not verify;
+    /// [`RecordError::Io`].
+    pub fn prune(
+        &self,
+        cutoff: DateTime<FixedOffset>,
+        now: DateTime<FixedOffset>,
+    ) -> Result<usize, RecordError> {
+        let limit = now
+            .checked_sub_months(Months::new(RETENTION_YEARS * 12))
+            .unwrap_or(now);
+        if cutoff > limit {
+            return Err(RecordError::Retention {
+                cutoff: format_rfc3339(&cutoff),
+                limit: format_rfc3339(&limit),
+            });
+        }
+        let mut tail = self.tail.lock().unwrap_or_else(PoisonError::into_inner);
+        let io = |source| RecordError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        let (lines, _) = read_all(&self.path)?;
+        let w = walk(&lines, true);
+        if let Some(broken) = w.broken {
+            return Err(RecordError::Broken {
+                path: self.path.clone(),
+                broken,
+            });
+        }
+        // Prune only a prefix, so the chain stays whole: stop at the first
+        // record young enough to keep.
+        let mut cut = 0;
+        for r in &w.records {
+            if matches!(r, Record::Pruned { .. }) || r.at() < cutoff {
+                cut += 1;
+            } else {
+                break;
+            }
+        }
+        let pruned_real = w
+            .records
+            .iter()
+            .take(cut)
+            .filter(|r| !matches!(r, Record::Pruned { .. }))
+            .count();
+        if pruned_real == 0 {
+            return Ok(0);
+        }
+        let Some(last_line) = lines.get(cut - 1) else {
+            return Ok(0);
+        };
+        let last: RawLine<'_> =
+            serde_json::from_str(last_line).map_err(|e| RecordError::Serialize(e.to_string()))?;
+        let anchor = Record::Pruned {
+            at: now,
+            through_seq: last.seq,
+            last_hash: last.hash.clone(),
+            cutoff,
+        };
+        let anchor_json =
+            serde_json::to_string(&anchor).map_err(|e| RecordError::Serialize(e.to_string()))?;
+        let mut out = format!(
+            "{{\"seq\":{},\"prev\":\"{ANCHOR_PREV}\",\"hash\":\"{}\",\"record\":{anchor_json}}}\n",
+            last.seq,
+            chain_hash(last.seq, ANCHOR_PREV, &anchor_json),
+        );
+        for l in lines.iter().skip(cut) {
+            out.push_str(l);
+            out.push('\n');
+        }
+        let tmp = self.path.with_extension("prune-tmp");
+        {
+            let mut f = File::create(&tmp).map_err(io)?;
+            f.write_all(out.as_bytes()).map_err(io)?;
+            f.sync_all().map_err(io)?;
+        }
+        std::fs::rename(&tmp, &self.path).map_err(io)?;
+        let (file, _) = open_locked(&self.path).map_err(io)?;
+        tail.file = file;
+        Ok(pruned_real)
+    }
+}
+
+impl RecordSink for RecordLog {
+    fn record(&self, record: &Record) -> Result<Appended, RecordError> {
+        let json =
+            serde_json::to_string(record).map_err(|e| RecordError::Serialize(e.to_string()))?;
+        let mut tail = self.tail.lock().unwrap_or_else(PoisonError::into_inner);
+        let seq = tail.next_seq;
+        let hash = chain_hash(seq, &tail.head, &json);
+        let line = format!(
+            "{{\"seq\":{seq},\"prev\":\"{}\",\"hash\":\"{hash}\",\"record\":{json}}}\n",
+            tail.head
+        );
+        let io = |source| RecordError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        tail.file.write_all(line.as_bytes()).map_err(io)?;
+        tail.file.sync_data().map_err(io)?;
+        tail.next_seq = seq + 1;
+        tail.head = hash.clone();
+        Ok(Appended { seq, hash })
+    }
+}

@@ -1,0 +1,417 @@
+//! The registry journal: every lifecycle change appended to a JSON-lines
+//! file and flushed to disk before the call returns, so the grants, purpose
+//! ends, disposals and suspensions of a platform survive a crash.
+//!
+//! File format (one JSON object a line, `\n`-terminated):
+//!
+//! ```text
+//! {"govshare_journal":1,"base":"sha256:…"}
+//! {"seq":1,"transition":{"at":"…","actor":"…","reason":"…","change":{"kind":"suspended",…}}}
+//! {"seq":2,"transition":{…}}
+//! ```
+//!
+//! The header names the digest of the base registry the journal applies to;
+//! opening it over another base is refused. A final line without its `\n` is
+//! a torn write (a crash mid-append): it is reported and truncated away on
+//! open. Any other damage is an error that names the line, never skipped.
+//! One process at a time may hold a journal open (an OS file lock, released
+//! when the process ends); within it, writers are serialized.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::Registry;
+use crate::lifecycle::transition::{Transition, TransitionError, commit, plan};
+
+/// Where lifecycle transitions are kept. [`FileJournal`] is the default; a
+/// host can keep them in its own database instead.
+pub trait JournalStore: Send {
+    /// Every transition recorded, in order.
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError`] when the store cannot be read or is damaged.
+    fn transitions(&mut self) -> Result<Vec<Transition>, JournalError>;
+
+    /// Appends a transition; it must be durable when this returns.
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError`] when it cannot be made durable; the transition is
+    /// then not applied.
+    fn append(&mut self, transition: &Transition) -> Result<(), JournalError>;
+}
+
+/// A journal that cannot be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum JournalError {
+    /// A file operation failed.
+    #[error("journal `{}`: {source}", .path.display())]
+    Io {
+        /// The journal.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Another process holds the journal open for writing.
+    #[error("journal `{}` is open for writing by another process", .path.display())]
+    Locked {
+        /// The journal.
+        path: PathBuf,
+    },
+    /// A complete line is damaged.
+    #[error("journal `{}` line {line}: {message}", .path.display())]
+    Corrupt {
+        /// The journal.
+        path: PathBuf,
+        /// The 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The journal was written over another base registry.
+    #[error("journal `{}` applies to base registry {journal}, not {base}", .path.display())]
+    OtherBase {
+        /// The journal.
+        path: PathBuf,
+        /// The digest the journal records.
+        journal: String,
+        /// The digest of the registry given.
+        base: String,
+    },
+    /// A recorded transition does not apply on replay.
+    #[error("journal line {line}: {source}")]
+    Replay {
+        /// The 1-based line number.
+        line: usize,
+        /// Why it does not apply.
+        source: TransitionError,
+    },
+    /// A new transition was refused; nothing was written.
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+}
+
+/// What opening a journal found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OpenReport {
+    /// Transitions replayed.
+    pub transitions: usize,
+    /// A torn final line that was truncated away.
+    pub torn: Option<TornTail>,
+}
+
+/// A torn final line: the bytes of an append that a crash cut short.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TornTail {
+    /// The 1-based line number it would have had.
+    pub line: usize,
+    /// Its byte offset, where the file now ends.
+    pub offset: u64,
+    /// How many bytes were dropped.
+    pub bytes: usize,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Header {
+    govshare_journal: u32,
+    base: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Line {
+    seq: u64,
+    transition: Transition,
+}
+
+/// The digest of a registry, as the journal header records it.
+pub fn registry_digest(registry: &Registry) -> String {
+    let mut hex = String::from("sha256:");
+    for b in Sha256::digest(registry.to_json().as_bytes()) {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
+/// A line-oriented file with a torn tail cut off: the complete lines and
+/// what was dropped.
+pub(crate) fn read_lines(
+    path: &Path,
+    file: &mut File,
+) -> Result<(Vec<String>, Option<TornTail>), std::io::Error> {
+    let _ = path;
+    let mut bytes = Vec::new();
+    file.seek(SeekFrom::Start(0))?;
+    file.read_to_end(&mut bytes)?;
+    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let (head, tail) = bytes.split_at(complete);
+    let mut lines: Vec<String> = Vec::new();
+    for raw in head.split(|&b| b == b'\n') {
+        lines.push(String::from_utf8_lossy(raw).into_owned());
+    }
+    // `split` yields an empty piece after the final newline.
+    lines.pop();
+    let torn = if tail.is_empty() {
+        None
+    } else {
+        file.set_len(complete as u64)?;
+        file.sync_all()?;
+        Some(TornTail {
+            line: lines.len() + 1,
+            offset: complete as u64,
+            bytes: tail.len(),
+        })
+    };
+    file.seek(SeekFrom::End(0))?;
+    Ok((lines, torn))
+}
+
+/// Opens `path` for appending under an exclusive OS lock, creating it (and
+/// making the creation durable) when absent.
+pub(crate) fn open_locked(path: &Path) -> Result<(File, bool), std::io::Error> {
+    let existed = path.exists();
+    let file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(path)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::WouldBlock,
+                "locked",
+            ));
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(e),
+    }
+    if !existed {
+        sync_parent(path)?;
+    }
+    Ok((file, existed))
+}
+
+fn sync_parent(path: &Path) -> Result<(), std::io::Error> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    File::open(parent)?.sync_all()
+}
+
+/// The journal in a JSON-lines file.
+#[derive(Debug)]
+pub struct FileJournal {
+    path: PathBuf,
+    file: File,
+    base: String,
+    next_seq: u64,
+    pending: Option<Vec<Transition>>,
+    report: OpenReport,
+}
+
+impl FileJournal {
+    /// Opens (or creates) the journal at `path` for the base registry
+    /// `base`, taking the single-writer lock, cutting off a torn final line
+    /// and reading every transition. [`FileJournal::report`] tells what was
+    /// found.
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError::Locked`] when another process holds it;
+    /// [`JournalError::Corrupt`] naming a damaged line;
+    /// [`JournalError::OtherBase`] when it was written over another base
+    /// registry; [`JournalError::Io`].
+    pub fn open(path: impl AsRef<Path>, base: &Registry) -> Result<Self, JournalError> {
+        let path = path.as_ref().to_owned();
+        let io = |source| JournalError::Io {
+            path: path.clone(),
+            source,
+        };
+        let (mut file, _) = open_locked(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::WouldBlock {
+                JournalError::Locked { path: path.clone() }
+            } else {
+                io(e)
+            }
+        })?;
+        let digest = registry_digest(base);
+        let (lines, torn) = read_lines(&path, &mut file).map_err(io)?;
+        let corrupt = |line: usize, message: String| JournalError::Corrupt {
+            path: path.clone(),
+            line,
+            message,
+        };
+        let mut transitions = Vec::with_capacity(lines.len().saturating_sub(1));
+        match lines.first() {
+            None => {
+                let header = serde_json::to_string(&Header {
+                    govshare_journal: 1,
+                    base: digest.clone(),
+                })
+                .map_err(|e| corrupt(1, e.to_string()))?;
+                file.write_all(format!("{header}\n").as_bytes())
+                    .map_err(io)?;
+                file.sync_all().map_err(io)?;
+            }
+            Some(first) => {
+                let header: Header = serde_json::from_str(first)
+                    .map_err(|e| corrupt(1, format!("not a govshare journal header: {e}")))?;
+                if header.govshare_journal != 1 {
+                    return Err(corrupt(
+                        1,
+                        format!("unsupported journal version `{}`", header.govshare_journal),
+                    ));
+                }
+                if header.base != digest {
+                    return Err(JournalError::OtherBase {
+                        path: path.clone(),
+                        journal: header.base,
+                        base: digest,
+                    });
+                }
+            }
+        }
+        for (i, text) in lines.iter().enumerate().skip(1) {
+            let line: Line =
+                serde_json::from_str(text).map_err(|e| corrupt(i + 1, e.to_string()))?;
+            if line.seq != i as u64 {
+                return Err(corrupt(
+                    i + 1,
+                    format!(
+                        "sequence number {} where {} was expected: a line is missing or out of order",
+                        line.seq, i
+                    ),
+                ));
+            }
+            transitions.push(line.transition);
+        }
+        Ok(Self {
+            next_seq: transitions.len() as u64 + 1,
+            report: OpenReport {
+                transitions: transitions.len(),
+                torn,
+            },
+            pending: Some(transitions),
+            path,
+            file,
+            base: digest,
+        })
+    }
+
+    /// What opening found: transitions read and any torn line cut off.
+    pub fn report(&self) -> &OpenReport {
+        &self.report
+    }
+
+    /// The journal's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The digest of the base registry.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+}
+
+impl JournalStore for FileJournal {
+    fn transitions(&mut self) -> Result<Vec<Transition>, JournalError> {
+        Ok(self.pending.take().unwrap_or_default())
+    }
+
+    fn append(&mut self, transition: &Transition) -> Result<(), JournalError> {
+        let line = serde_json::to_string(&Line {
+            seq: self.next_seq,
+            transition: transition.clone(),
+        })
+        .map_err(|e| JournalError::Corrupt {
+            path: self.path.clone(),
+            line: self.next_seq as usize + 1,
+            message: e.to_string(),
+        })?;
+        let io = |source| JournalError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        // One write of the whole line, then fsync: a crash leaves either the
+        // complete line or a torn tail that the next open cuts off.
+        self.file
+            .write_all(format!("{line}\n").as_bytes())
+            .map_err(io)?;
+        self.file.sync_data().map_err(io)?;
+        self.next_seq += 1;
+        Ok(())
+    }
+}
+
+/// A registry kept durable by a journal: transitions are checked, written
+/// to the journal, then applied. Readers see the registry through
+/// [`DurableRegistry::registry`]; writers are serialized.
+#[derive(Debug)]
+pub struct DurableRegistry<S: JournalStore = FileJournal> {
+    registry: RwLock<Registry>,
+    store: Mutex<S>,
+}
+
+impl<S: JournalStore> DurableRegistry<S> {
+    /// Replays the store's transitions onto `base`.
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError::Replay`] naming the first transition that does not
+    /// apply, or the store's own errors.
+    pub fn open(mut base: Registry, mut store: S) -> Result<Self, JournalError> {
+        for (i, t) in store.transitions()?.iter().enumerate() {
+            crate::lifecycle::transition::apply(&mut base, t).map_err(|source| {
+                JournalError::Replay {
+                    line: i + 2,
+                    source,
+                }
+            })?;
+        }
+        Ok(Self {
+            registry: RwLock::new(base),
+            store: Mutex::new(store),
+        })
+    }
+
+    /// The registry as it stands; hold the guard briefly (writers wait).
+    pub fn registry(&self) -> RwLockReadGuard<'_, Registry> {
+        self.registry.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Checks a transition, makes it durable, then applies it. On any error
+    /// nothing is written and nothing changes.
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError::Transition`] when the transition does not fit the
+    /// registry; the store's errors when it cannot be made durable.
+    pub fn apply(&self, transition: &Transition) -> Result<(), JournalError> {
+        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let planned = plan(&self.registry(), transition)?;
+        store.append(transition)?;
+        let mut registry = self
+            .registry
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        commit(&mut registry, planned)?;
+        Ok(())
+    }
+
+    /// The registry, consuming the durable wrapper.
+    pub fn into_registry(self) -> Registry {
+        self.registry
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
