@@ -344,10 +344,10 @@ proptest! {
     fn a_transfer_to_an_unconsented_recipient_is_denied((reg, req) in case()) {
         let decision = engine().evaluate(&parse(&req), &load(&reg));
         if req["action"] == "transfer" {
-            if let Some(g) = named_grant(&reg, &req) {
-                if !consented(g, "recipient").contains(req["recipient"].as_str().unwrap()) {
-                    prop_assert!(has(&decision, "GS-THIRD-PARTY"), "{:?}", decision.rule_ids());
-                }
+            if let Some(g) = named_grant(&reg, &req)
+                && !consented(g, "recipient").contains(req["recipient"].as_str().unwrap())
+            {
+                prop_assert!(has(&decision, "GS-THIRD-PARTY"), "{:?}", decision.rule_ids());
             }
             if decision.is_allow() {
                 let g = reg["grants"].as_array().unwrap().iter().find(|g| g["id"] == decision.grant().unwrap().as_str()).unwrap();
