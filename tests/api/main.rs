@@ -11,4 +11,5 @@
 mod common;
 mod durability;
 mod engine;
+mod hostile;
 mod lifecycle;
