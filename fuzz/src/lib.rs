@@ -17,7 +17,11 @@ const DEMO: &str = include_str!("../../examples/data/registry.json");
 
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::builder().build().expect("the statutory policies load"))
+    ENGINE.get_or_init(|| {
+        Engine::builder()
+            .build()
+            .expect("the statutory policies load")
+    })
 }
 
 fn demo() -> &'static Registry {
@@ -33,16 +37,26 @@ pub fn request_json(data: &[u8]) {
         return;
     };
     match engine().evaluate_json(text, demo()) {
-        Err(_) => assert!(UsageRequest::from_json(text).is_err(), "evaluate_json refused what from_json accepts"),
+        Err(_) => assert!(
+            UsageRequest::from_json(text).is_err(),
+            "evaluate_json refused what from_json accepts"
+        ),
         Ok(decision) => {
             let request = UsageRequest::from_json(text).expect("a decided request parses");
-            let again = UsageRequest::from_json(&request.to_json()).expect("a printed request parses");
+            let again =
+                UsageRequest::from_json(&request.to_json()).expect("a printed request parses");
             assert_eq!(again, request, "request round trip");
-            let back = govshare::Decision::from_json(&decision.to_json()).expect("a printed decision parses");
+            let back = govshare::Decision::from_json(&decision.to_json())
+                .expect("a printed decision parses");
             assert_eq!(back, decision, "decision round trip");
             if decision.is_allow() {
                 assert_eq!(decision.rule_ids(), ["GS-PERMIT"]);
-                assert!(decision.obligations().iter().any(|o| o.obligation == "GS-OBL-RECORD-USE"));
+                assert!(
+                    decision
+                        .obligations()
+                        .iter()
+                        .any(|o| o.obligation == "GS-OBL-RECORD-USE")
+                );
             } else {
                 assert!(!decision.reasons().is_empty());
             }
@@ -63,10 +77,14 @@ pub fn registry_json(data: &[u8]) {
     let again = Registry::from_json_str(&printed).expect("a printed registry parses");
     assert_eq!(again.to_json(), printed, "registry round trip");
     let _ = govshare::lifecycle::catalog::validate(&registry);
-    let request = UsageRequest::from_json(include_str!("../../examples/data/requests/01-allow.json")).unwrap();
+    let request =
+        UsageRequest::from_json(include_str!("../../examples/data/requests/01-allow.json"))
+            .unwrap();
     let decision = engine().evaluate(&request, &registry);
     if decision.is_allow() {
-        let grant = registry.get_grant(decision.grant().expect("an allow names its grant")).expect("the grant exists");
+        let grant = registry
+            .get_grant(decision.grant().expect("an allow names its grant"))
+            .expect("the grant exists");
         assert_eq!(grant.requester, request.requester);
         assert_eq!(grant.status, govshare::GrantStatus::Active);
     }
@@ -82,8 +100,16 @@ pub fn policy_text(data: &[u8]) {
     let Ok(local) = Engine::builder().local_policies("fuzz.cedar", text).build() else {
         return;
     };
-    for rule in local.rules().iter().filter(|r| r.origin == govshare::RuleOrigin::Local) {
-        assert_eq!(rule.effect, govshare::RuleEffect::Forbid, "a local permit was loaded");
+    for rule in local
+        .rules()
+        .iter()
+        .filter(|r| r.origin == govshare::RuleOrigin::Local)
+    {
+        assert_eq!(
+            rule.effect,
+            govshare::RuleEffect::Forbid,
+            "a local permit was loaded"
+        );
         assert!(!rule.id.starts_with("GS-"));
     }
     for request in [
@@ -97,7 +123,10 @@ pub fn policy_text(data: &[u8]) {
         let base = engine().evaluate(&request, demo());
         let with_local = local.evaluate(&request, demo());
         if with_local.is_allow() {
-            assert!(base.is_allow(), "a local policy turned a deny into an allow");
+            assert!(
+                base.is_allow(),
+                "a local policy turned a deny into an allow"
+            );
         }
     }
 }
