@@ -49,6 +49,29 @@ pub(crate) fn check_json_depth(text: &str, max: usize) -> Result<(), usize> {
     Ok(())
 }
 
+/// Parses one JSON document of type `T` that must be an object, naming the
+/// path of the first error (`grants[3].valid_until: …`). serde would also
+/// accept a positional array for a struct; the wire format is objects only.
+pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+) -> Result<T, String> {
+    if !text.trim_start().starts_with('{') {
+        return Err(format!("{what} must be a JSON object"));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." || path.is_empty() {
+            e.into_inner().to_string()
+        } else {
+            format!("`{path}`: {}", e.into_inner())
+        }
+    })?;
+    de.end().map_err(|e| e.to_string())?;
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

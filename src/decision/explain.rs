@@ -146,11 +146,11 @@ pub(crate) fn reason(rule: &Rule, s: &Situation<'_>) -> Reason {
             json!({"grant": g.id, "grant_requester": g.requester, "requester": req.requester}),
         ),
         ("GS-SCOPE-EXPANSION", Some(g)) => {
-            let granted = list(g.effective_items());
+            let granted = list(g.effective_items(&req.at));
             let outside = list(
                 req.items
                     .iter()
-                    .filter(|i| !g.effective_items().any(|x| x == *i)),
+                    .filter(|i| !g.effective_items(&req.at).any(|x| x == *i)),
             );
             (
                 joined(&outside, "、"),
@@ -159,7 +159,7 @@ pub(crate) fn reason(rule: &Rule, s: &Situation<'_>) -> Reason {
             )
         }
         ("GS-PURPOSE-CHANGE", Some(g)) => {
-            let granted = list(g.effective_purposes());
+            let granted = list(g.effective_purposes(&req.at));
             (
                 format!(
                     "申请目的 {}，授权目的 {}",
@@ -171,7 +171,7 @@ pub(crate) fn reason(rule: &Rule, s: &Situation<'_>) -> Reason {
             )
         }
         ("GS-THIRD-PARTY", Some(g)) => {
-            let consented = list(g.consented_recipients());
+            let consented = list(g.consented_recipients(&req.at));
             let recipient = req
                 .recipient
                 .as_ref()

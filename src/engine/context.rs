@@ -96,15 +96,15 @@ pub(crate) fn cedar_request(
             ),
             (
                 "items".to_owned(),
-                set(g.effective_items().map(|i| i.as_str())),
+                set(g.effective_items(&req.at).map(|i| i.as_str())),
             ),
             (
                 "purposes".to_owned(),
-                set(g.effective_purposes().map(|p| p.as_str())),
+                set(g.effective_purposes(&req.at).map(|p| p.as_str())),
             ),
             (
                 "recipients".to_owned(),
-                set(g.consented_recipients().map(|r| r.as_str())),
+                set(g.consented_recipients(&req.at).map(|r| r.as_str())),
             ),
             (
                 "methods".to_owned(),

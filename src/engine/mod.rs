@@ -276,6 +276,15 @@ impl Failure {
     }
 }
 
+/// The facts of one request.
+struct Gathered<'f> {
+    requester_registered: bool,
+    dataset: Option<Cow<'f, Dataset>>,
+    candidates: Vec<Cow<'f, Grant>>,
+    named_grant_problem: Option<(&'f GrantId, &'static str)>,
+    overdue: bool,
+}
+
 /// One candidate grant judged by Cedar.
 struct Judged<'a> {
     grant: Option<Cow<'a, Grant>>,
@@ -284,6 +293,41 @@ struct Judged<'a> {
     rules: Vec<&'a str>,
     /// Evaluation errors (fail closed).
     errors: Vec<String>,
+}
+
+/// Cedar-level access for the benchmarks, which compare govshare with raw
+/// Cedar on the same policies and inputs. Not part of the API: enabled only
+/// by the `bench-internals` feature, and free to change in any release.
+#[cfg(feature = "bench-internals")]
+#[doc(hidden)]
+impl Engine {
+    /// The Cedar requests the engine would evaluate for `request`, one per
+    /// candidate grant (one with no grant when there is none).
+    pub fn cedar_requests<F: FactSource + ?Sized>(
+        &self,
+        request: &UsageRequest,
+        facts: &F,
+    ) -> Result<Vec<cedar_policy::Request>, String> {
+        let g = self.gather(request, facts).map_err(|f| f.detail)?;
+        let rf = RequestFacts {
+            request,
+            requester_registered: g.requester_registered,
+            dataset: g.dataset.as_deref(),
+            overdue_disposal_with_provider: g.overdue,
+        };
+        if g.candidates.is_empty() {
+            return Ok(vec![cedar_request(&self.inner.names, &rf, None)?]);
+        }
+        g.candidates
+            .iter()
+            .map(|c| cedar_request(&self.inner.names, &rf, Some(c)))
+            .collect()
+    }
+
+    /// The loaded Cedar policy set.
+    pub fn cedar_policy_set(&self) -> &cedar_policy::PolicySet {
+        &self.inner.policies.set
+    }
 }
 
 impl Engine {
@@ -353,17 +397,19 @@ impl Engine {
         )
     }
 
-    fn decide<F: FactSource + ?Sized>(
+    /// The facts of one request: the requester, the dataset, the candidate
+    /// grants and the optional overdue-disposal fact.
+    fn gather<'f, F: FactSource + ?Sized>(
         &self,
-        request: &UsageRequest,
-        facts: &F,
-    ) -> Result<Decision, Failure> {
+        request: &'f UsageRequest,
+        facts: &'f F,
+    ) -> Result<Gathered<'f>, Failure> {
         let unavailable = |e: crate::registry::FactError| Failure::facts(e.message().to_owned());
         let requester = facts.department(&request.requester).map_err(unavailable)?;
         let dataset = facts.dataset(&request.dataset).map_err(unavailable)?;
 
         let mut named_grant_problem = None;
-        let candidates: Vec<Cow<'_, Grant>> = match &request.grant {
+        let candidates: Vec<Cow<'f, Grant>> = match &request.grant {
             Some(id) => match facts.grant(id).map_err(unavailable)? {
                 Some(g) if g.dataset == request.dataset => vec![g],
                 Some(_) => {
@@ -387,14 +433,34 @@ impl Engine {
                 all
             }
         };
-
         let overdue = match (&dataset, self.inner.policies.reads_overdue_fact) {
             (Some(d), true) => self.overdue_with_provider(request, d, facts)?,
             _ => false,
         };
+        Ok(Gathered {
+            requester_registered: requester.is_some(),
+            dataset,
+            candidates,
+            named_grant_problem,
+            overdue,
+        })
+    }
+
+    fn decide<F: FactSource + ?Sized>(
+        &self,
+        request: &UsageRequest,
+        facts: &F,
+    ) -> Result<Decision, Failure> {
+        let Gathered {
+            requester_registered,
+            dataset,
+            candidates,
+            named_grant_problem,
+            overdue,
+        } = self.gather(request, facts)?;
         let request_facts = RequestFacts {
             request,
-            requester_registered: requester.is_some(),
+            requester_registered,
             dataset: dataset.as_deref(),
             overdue_disposal_with_provider: overdue,
         };

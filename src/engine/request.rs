@@ -113,9 +113,8 @@ impl UsageRequest {
                 max: MAX_JSON_DEPTH,
             });
         }
-        let request: UsageRequest = serde_json::from_str(json).map_err(|e| RequestError::Json {
-            message: e.to_string(),
-        })?;
+        let request: UsageRequest = crate::limits::parse_object(json, "a request")
+            .map_err(|message| RequestError::Json { message })?;
         request.check()?;
         Ok(request)
     }

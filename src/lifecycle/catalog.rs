@@ -472,10 +472,12 @@ fn check_grant(registry: &Registry, g: &Grant, out: &mut Vec<Finding>) {
         ));
     }
     let consented_outside: Vec<String> = g
-        .effective_items()
-        .skip(g.items.len())
-        .filter(|i| dataset.item(i).is_none())
-        .map(ToString::to_string)
+        .consents
+        .iter()
+        .filter_map(|c| match &c.scope {
+            crate::model::ConsentScope::Item(i) if dataset.item(i).is_none() => Some(i.to_string()),
+            _ => None,
+        })
         .collect();
     if !consented_outside.is_empty() {
         out.push(Finding::new(

@@ -301,27 +301,46 @@ pub struct Suspension {
 }
 
 impl Grant {
-    /// Granted items plus items added by consent.
-    pub fn effective_items(&self) -> impl Iterator<Item = &ItemName> {
+    /// The consents given at or before `at`: a consent widens the grant
+    /// from the moment the provider gave it, so a use is judged by the
+    /// consents it had (Art. 25).
+    pub fn consents_at<'a>(
+        &'a self,
+        at: &'a DateTime<FixedOffset>,
+    ) -> impl Iterator<Item = &'a Consent> {
+        self.consents.iter().filter(move |c| c.at <= *at)
+    }
+
+    /// Granted items plus items consented to by `at`.
+    pub fn effective_items<'a>(
+        &'a self,
+        at: &'a DateTime<FixedOffset>,
+    ) -> impl Iterator<Item = &'a ItemName> {
         self.items
             .iter()
-            .chain(self.consents.iter().filter_map(|c| match &c.scope {
+            .chain(self.consents_at(at).filter_map(|c| match &c.scope {
                 ConsentScope::Item(i) => Some(i),
                 _ => None,
             }))
     }
 
-    /// The approved purpose plus purposes added by consent.
-    pub fn effective_purposes(&self) -> impl Iterator<Item = &PurposeCode> {
-        std::iter::once(&self.purpose).chain(self.consents.iter().filter_map(|c| match &c.scope {
+    /// The approved purpose plus purposes consented to by `at`.
+    pub fn effective_purposes<'a>(
+        &'a self,
+        at: &'a DateTime<FixedOffset>,
+    ) -> impl Iterator<Item = &'a PurposeCode> {
+        std::iter::once(&self.purpose).chain(self.consents_at(at).filter_map(|c| match &c.scope {
             ConsentScope::Purpose(p) => Some(p),
             _ => None,
         }))
     }
 
-    /// Recipients the provider has consented to.
-    pub fn consented_recipients(&self) -> impl Iterator<Item = &RecipientId> {
-        self.consents.iter().filter_map(|c| match &c.scope {
+    /// Recipients consented to by `at`.
+    pub fn consented_recipients<'a>(
+        &'a self,
+        at: &'a DateTime<FixedOffset>,
+    ) -> impl Iterator<Item = &'a RecipientId> {
+        self.consents_at(at).filter_map(|c| match &c.scope {
             ConsentScope::Recipient(r) => Some(r),
             _ => None,
         })

@@ -243,10 +243,13 @@ impl Registry {
                 ),
             });
         }
-        let doc: RegistryDoc = serde_json::from_str(json).map_err(|e| LoadError::Registry {
-            origin: origin.to_owned(),
-            message: e.to_string(),
-        })?;
+        let doc: RegistryDoc =
+            crate::limits::parse_object(json, "a registry").map_err(|message| {
+                LoadError::Registry {
+                    origin: origin.to_owned(),
+                    message,
+                }
+            })?;
         Self::build(origin, doc.departments, doc.datasets, doc.grants)
     }
 
