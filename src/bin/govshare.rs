@@ -11,6 +11,28 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+/// Prints a line to standard output. A reader that went away (a closed
+/// pipe, as with `| head`) ends the output quietly; any other write error
+/// ends the program with exit code 2.
+macro_rules! emit {
+    ($($arg:tt)*) => {
+        write_line(format_args!($($arg)*))
+    };
+}
+
+fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            eprintln!("govshare: error: cannot write the output: {e}");
+            std::process::exit(2);
+        }
+    }
+}
 use govshare::audit::{Query, RecordLog, query, verify};
 use govshare::lifecycle::application::{
     Application, check_application, delivery_deadline, reply_deadline,
@@ -317,7 +339,7 @@ fn report_torn(path: &Path, torn: Option<&TornTail>) {
 }
 
 fn print_json(value: &impl serde::Serialize) {
-    println!(
+    emit!(
         "{}",
         serde_json::to_string_pretty(value).unwrap_or_default()
     );
@@ -330,15 +352,15 @@ fn print_findings(findings: &[Finding]) {
         } else {
             "提示 warning"
         };
-        println!(
+        emit!(
             "[{}] {severity} 第{}条 {} `{}`",
             f.code,
             f.articles.join("、"),
             f.subject.kind,
             f.subject.id
         );
-        println!("    {}", f.zh);
-        println!("    {}", f.en);
+        emit!("    {}", f.zh);
+        emit!("    {}", f.en);
     }
 }
 
@@ -365,8 +387,8 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                     .map_err(|e| Failure::Input(e.to_string()))?;
             }
             match format {
-                Format::Json => println!("{}", decision.to_json_pretty()),
-                Format::Text => println!("{}", decision.explain()),
+                Format::Json => emit!("{}", decision.to_json_pretty()),
+                Format::Text => emit!("{}", decision.explain()),
             }
             Ok(Outcome::Done)
         }
@@ -382,7 +404,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                 Format::Json => print_json(&findings),
                 Format::Text => {
                     print_findings(&findings);
-                    println!(
+                    emit!(
                         "{errors} errors, {} warnings in {} departments, {} catalog entries, {} grants",
                         findings.len() - errors,
                         registry.departments().len(),
@@ -439,7 +461,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             match format {
                 Format::Json => print_json(&days),
                 Format::Text => {
-                    println!(
+                    emit!(
                         "{what}: {} working days after {} → due {} ({})",
                         days.working_days,
                         days.start,
@@ -447,7 +469,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                         days.due.format("%A")
                     );
                     for day in &days.skipped {
-                        println!("  skipped {} {}", day.date, describe(&day.kind));
+                        emit!("  skipped {} {}", day.date, describe(&day.kind));
                     }
                 }
             }
@@ -474,7 +496,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                             None => "到期日未知 due date unknown",
                         };
                         let due = e.due.map(|d| d.to_string()).unwrap_or_else(|| "?".into());
-                        println!(
+                        emit!(
                             "{state:<14} due {due}  grant {}  {} holds {} ({}) — {} after {} at {}",
                             e.grant,
                             e.requester,
@@ -485,11 +507,11 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                             e.triggered_at.to_rfc3339()
                         );
                         if let Some(err) = &e.due_error {
-                            println!("    {err}");
+                            emit!("    {err}");
                         }
                     }
                     let overdue = entries.iter().filter(|e| e.overdue == Some(true)).count();
-                    println!("{} disposals owed, {overdue} overdue", entries.len());
+                    emit!("{} disposals owed, {overdue} overdue", entries.len());
                 }
             }
             Ok(Outcome::Done)
@@ -513,12 +535,15 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                 Format::Json => print_json(&found),
                 Format::Text => {
                     for f in &found {
-                        println!(
+                        emit!(
                             "{}: obtainable from {} ({}, {}) — 不得重复收集 (Art. 19, 40(1))",
-                            f.item, f.dataset, f.provider, f.class
+                            f.item,
+                            f.dataset,
+                            f.provider,
+                            f.class
                         );
                     }
-                    println!(
+                    emit!(
                         "{} of {} items obtainable through sharing",
                         {
                             let mut names: Vec<_> = found.iter().map(|f| &f.item).collect();
@@ -550,9 +575,9 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                 Format::Text => {
                     print_findings(&findings);
                     if findings.is_empty() {
-                        println!("application `{}` is complete", app.id);
+                        emit!("application `{}` is complete", app.id);
                     } else {
-                        println!(
+                        emit!(
                             "application `{}`: {} parts missing or invalid, to be supplemented at once (Art. 21)",
                             app.id,
                             findings.len()
@@ -584,7 +609,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             durable
                 .apply(&t)
                 .map_err(|e| Failure::Input(e.to_string()))?;
-            println!(
+            emit!(
                 "applied {} to grant `{}`; recorded in {}",
                 t.change.kind(),
                 t.change.grant_id(),
@@ -600,13 +625,13 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                     Format::Text => {
                         report_torn(&file, report.torn.as_ref());
                         match &report.broken {
-                            None => println!(
+                            None => emit!(
                                 "{}: {} entries, chain intact, head {}",
                                 file.display(),
                                 report.entries,
                                 report.head
                             ),
-                            Some(b) => println!(
+                            Some(b) => emit!(
                                 "{}: chain BROKEN at {b}; {} entries verified before it, last good head {}",
                                 file.display(),
                                 report.entries,
@@ -646,7 +671,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                     until: until.map(|u| time_arg("until", &u)).transpose()?,
                 };
                 for r in query(&file, &q).map_err(|e| Failure::Input(e.to_string()))? {
-                    println!("{}", serde_json::to_string(&r).unwrap_or_default());
+                    emit!("{}", serde_json::to_string(&r).unwrap_or_default());
                 }
                 Ok(Outcome::Done)
             }
@@ -659,10 +684,10 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                         "policy_digest": engine.policy_digest(),
                         "rules": engine.rules(),
                     });
-                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                    emit!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
                 }
                 Format::Text => {
-                    println!("policy digest: {}", engine.policy_digest());
+                    emit!("policy digest: {}", engine.policy_digest());
                     for rule in engine.rules() {
                         let effect = match rule.effect {
                             govshare::RuleEffect::Permit => "permit",
@@ -673,7 +698,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                             govshare::RuleOrigin::Optional => "optional",
                             govshare::RuleOrigin::Local => "local",
                         };
-                        println!(
+                        emit!(
                             "{:<26} {:<7} {:<9} 第{}条  {} / {}",
                             rule.id,
                             effect,
