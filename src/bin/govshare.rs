@@ -2,7 +2,8 @@
 //! command line.
 //!
 //! Exit codes: 0 for any decision (allow or deny — read the output) and
-//! for a clean check; 1 when `check` or `application` finds errors; 2 for a
+//! for a clean check; 1 when `check`, `application`, `reply` or `record
+//! verify` finds a problem; 2 for a
 //! malformed request, registry or command line; 3 when the policies or the
 //! calendar cannot be loaded.
 
@@ -37,6 +38,7 @@ use govshare::audit::{Query, RecordLog, query, verify};
 use govshare::lifecycle::application::{
     Application, check_application, delivery_deadline, reply_deadline,
 };
+use govshare::lifecycle::application::{Reply, reply};
 use govshare::lifecycle::calendar::DayKind;
 use govshare::lifecycle::catalog::{Finding, validate};
 use govshare::lifecycle::collection::duplicate_collection;
@@ -205,6 +207,27 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+    },
+    /// Answer an application (Art. 21–22): approve into a grant, refuse with
+    /// reasons, or send back for supplement; prints the outcome with its
+    /// deadlines. With `--journal`, an approval is recorded as a new grant.
+    Reply {
+        /// The registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// The application in JSON.
+        #[arg(long, value_name = "FILE")]
+        application: PathBuf,
+        /// The reply in JSON (`decision`, `replied_at`, `approval`,
+        /// optional `extension`).
+        #[arg(long, value_name = "FILE")]
+        reply: PathBuf,
+        /// Record an approved grant in this journal.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        /// Folder of `cn-YYYY.json` calendars; the embedded 2025–2026 without it.
+        #[arg(long, value_name = "DIR")]
+        calendar: Option<PathBuf>,
     },
     /// Apply a lifecycle transition (consent, purpose end, disposal receipt,
     /// suspension, reinstatement, termination, a new grant) and append it to
@@ -586,6 +609,59 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                 }
             }
             Ok(if findings.is_empty() {
+                Outcome::Done
+            } else {
+                Outcome::Findings
+            })
+        }
+        Command::Reply {
+            registry,
+            application,
+            reply: reply_path,
+            journal,
+            calendar: dir,
+        } => {
+            let calendar = calendar(dir.as_deref())?;
+            let base = registry_arg(&registry)?;
+            let app: Application =
+                serde_json::from_str(&read_input(&application)?).map_err(|e| {
+                    Failure::Input(format!(
+                        "{}: invalid application: {e}",
+                        application.display()
+                    ))
+                })?;
+            let answer: Reply = serde_json::from_str(&read_input(&reply_path)?).map_err(|e| {
+                Failure::Input(format!("{}: invalid reply: {e}", reply_path.display()))
+            })?;
+            let (current, durable) = match &journal {
+                Some(path) => {
+                    let store = FileJournal::open(path, &base)
+                        .map_err(|e| Failure::Input(e.to_string()))?;
+                    report_torn(path, store.report().torn.as_ref());
+                    let durable = DurableRegistry::open(base, store)
+                        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+                    let current = durable.registry().clone();
+                    (current, Some(durable))
+                }
+                None => (base, None),
+            };
+            let outcome = reply(&app, &current, &calendar, &answer)
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            if let (Some(durable), Some(grant)) = (&durable, &outcome.grant) {
+                let t = Transition::new(
+                    answer.replied_at,
+                    answer.approval.by.clone(),
+                    format!("approval of application `{}`", app.id),
+                    govshare::lifecycle::transition::Change::GrantApproved {
+                        grant: Box::new(grant.clone()),
+                    },
+                );
+                durable
+                    .apply(&t)
+                    .map_err(|e| Failure::Input(e.to_string()))?;
+            }
+            print_json(&outcome);
+            Ok(if outcome.violations.is_empty() {
                 Outcome::Done
             } else {
                 Outcome::Findings
