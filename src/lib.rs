@@ -31,6 +31,7 @@ pub mod audit;
 pub mod decision;
 pub mod engine;
 pub mod error;
+pub mod ffi;
 pub mod lifecycle;
 pub mod limits;
 pub mod model;

@@ -1,0 +1,364 @@
+//! The safe JSON layer under the C ABI: bytes in, JSON text or an
+//! [`FfiError`] out. No `unsafe` here; the extern `"C"` functions only check
+//! pointers, catch panics and call these.
+//!
+//! Inputs are checked in this order, and the first problem is the error:
+//! size ([`Status::LimitExceeded`](super::Status::LimitExceeded)), UTF-8
+//! ([`Status::InvalidUtf8`](super::Status::InvalidUtf8)), nesting depth
+//! ([`Status::LimitExceeded`](super::Status::LimitExceeded)), JSON syntax
+//! ([`Status::InvalidJson`](super::Status::InvalidJson)), then the wire
+//! format ([`Status::InvalidRequest`](super::Status::InvalidRequest) for a
+//! request, [`Status::LoadFailed`](super::Status::LoadFailed) for a
+//! registry).
+//!
+//! # Example
+//!
+//! ```
+//! use govshare::Engine;
+//! use govshare::ffi::Status;
+//! use govshare::ffi::json::{evaluate_json, load_registry_json};
+//!
+//! let engine = Engine::builder().build()?;
+//! let registry = load_registry_json(include_bytes!("../../examples/data/registry.json"))?;
+//! let request = include_bytes!("../../examples/data/requests/01-allow.json");
+//! let decision: serde_json::Value = serde_json::from_str(&evaluate_json(&engine, &registry, request)?)?;
+//! assert_eq!(decision["decision"], "allow");
+//!
+//! let err = evaluate_json(&engine, &registry, b"{\"requester\": ").unwrap_err();
+//! assert_eq!(err.status(), Status::InvalidJson);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+use std::io::Read as _;
+use std::path::Path;
+
+use serde::de::{Deserializer as _, IgnoredAny, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::{FfiError, MAX_BATCH_BYTES};
+use crate::error::{LoadError, RequestError};
+use crate::lifecycle::catalog;
+use crate::limits::{
+    MAX_BATCH_REQUESTS, MAX_JSON_DEPTH, MAX_REGISTRY_BYTES, MAX_REQUEST_BYTES, check_json_depth,
+};
+use crate::{Decision, Engine, Registry, UsageRequest};
+
+/// Builds an engine from the embedded statutory policies (`None`) or from a
+/// folder laid out like `policies/`.
+///
+/// # Errors
+///
+/// [`FfiError::Load`]: a file that cannot be read
+/// ([`Status::Io`](super::Status::Io)) or a policy, schema or calendar that
+/// is refused ([`Status::LoadFailed`](super::Status::LoadFailed)).
+pub fn load_engine(policies_dir: Option<&Path>) -> Result<Engine, FfiError> {
+    let builder = match policies_dir {
+        Some(dir) => Engine::builder().policies_dir(dir),
+        None => Engine::builder(),
+    };
+    Ok(builder.build()?)
+}
+
+/// Parses a registry in the wire format from bytes.
+///
+/// # Errors
+///
+/// [`FfiError::Load`] with [`LoadError::TooLarge`] over
+/// [`MAX_REGISTRY_BYTES`], [`FfiError::Limit`] when nested deeper than
+/// [`MAX_JSON_DEPTH`], [`FfiError::InvalidUtf8`], [`FfiError::InvalidJson`]
+/// when the text is not JSON, [`FfiError::Load`] when it is JSON but not a
+/// registry.
+pub fn load_registry_json(bytes: &[u8]) -> Result<Registry, FfiError> {
+    registry_from_bytes(bytes, None)
+}
+
+/// Reads and parses a registry file.
+///
+/// # Errors
+///
+/// [`FfiError::Io`] when the file cannot be read, then as
+/// [`load_registry_json`]; messages name the file.
+pub fn load_registry_file(path: &Path) -> Result<Registry, FfiError> {
+    let io = |source| FfiError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    // Read at most one byte more than the limit, so a huge file is refused
+    // without being read whole.
+    let cap = u64::try_from(MAX_REGISTRY_BYTES)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    let mut bytes = Vec::new();
+    file.take(cap).read_to_end(&mut bytes).map_err(io)?;
+    registry_from_bytes(&bytes, Some(path))
+}
+
+fn registry_from_bytes(bytes: &[u8], path: Option<&Path>) -> Result<Registry, FfiError> {
+    check_registry_len(bytes.len(), path)?;
+    let text = utf8("registry", bytes)?;
+    check_depth(text, MAX_JSON_DEPTH)?;
+    Registry::from_json_str(text).map_err(|e| {
+        if let Some(message) = syntax_error(text) {
+            return FfiError::InvalidJson {
+                what: "registry",
+                message: format!("registry `{}`: {message}", origin(path)),
+            };
+        }
+        FfiError::Load(with_origin(e, path))
+    })
+}
+
+/// The size limit of a registry, with the library's own error.
+pub(super) fn check_registry_len(len: usize, path: Option<&Path>) -> Result<(), FfiError> {
+    if len > MAX_REGISTRY_BYTES {
+        return Err(FfiError::Load(LoadError::TooLarge {
+            what: "registry",
+            origin: origin(path),
+            size: len,
+            max: MAX_REGISTRY_BYTES,
+        }));
+    }
+    Ok(())
+}
+
+/// The size limit of a request, with the request parser's own error.
+pub(super) fn check_request_len(len: usize) -> Result<(), FfiError> {
+    if len > MAX_REQUEST_BYTES {
+        return Err(FfiError::Request(RequestError::Limit {
+            what: "request size in bytes",
+            size: len,
+            max: MAX_REQUEST_BYTES,
+        }));
+    }
+    Ok(())
+}
+
+/// The size limit of a batch.
+pub(super) fn check_batch_len(len: usize) -> Result<(), FfiError> {
+    check_size("batch size in bytes", len, MAX_BATCH_BYTES)
+}
+
+fn origin(path: Option<&Path>) -> String {
+    path.map_or_else(|| "<memory>".to_owned(), |p| p.display().to_string())
+}
+
+/// Names the file a registry error came from.
+fn with_origin(mut e: LoadError, path: Option<&Path>) -> LoadError {
+    if path.is_some() {
+        match &mut e {
+            LoadError::Registry { origin: o, .. }
+            | LoadError::DuplicateId { origin: o, .. }
+            | LoadError::TooLarge { origin: o, .. } => *o = origin(path),
+            _ => {}
+        }
+    }
+    e
+}
+
+/// Parses and checks one usage request.
+///
+/// # Errors
+///
+/// [`FfiError::InvalidUtf8`], [`FfiError::InvalidJson`] when the text is
+/// not JSON, and [`FfiError::Request`] when it is JSON but not a request in
+/// the wire format, or is over [`MAX_REQUEST_BYTES`] or nested deeper than
+/// [`MAX_JSON_DEPTH`] ([`RequestError::Limit`], reported as
+/// [`Status::LimitExceeded`](super::Status::LimitExceeded)).
+pub fn parse_request(bytes: &[u8]) -> Result<UsageRequest, FfiError> {
+    check_request_len(bytes.len())?;
+    parse_request_text(utf8("request", bytes)?)
+}
+
+fn parse_request_text(text: &str) -> Result<UsageRequest, FfiError> {
+    UsageRequest::from_json(text).map_err(|e| match e {
+        RequestError::Json { .. } => match syntax_error(text) {
+            Some(_) => FfiError::InvalidJson {
+                what: "request",
+                // The request parser's own message, which says where.
+                message: e.to_string(),
+            },
+            None => FfiError::Request(e),
+        },
+        other => FfiError::Request(other),
+    })
+}
+
+/// Decides one usage request and returns the decision in the wire format.
+///
+/// # Errors
+///
+/// As [`parse_request`]; a request that is refused is never decided.
+pub fn evaluate_json(
+    engine: &Engine,
+    registry: &Registry,
+    request: &[u8],
+) -> Result<String, FfiError> {
+    let request = parse_request(request)?;
+    to_json(&engine.evaluate(&request, registry))
+}
+
+/// Decides a batch: a JSON array of usage requests in, a JSON array of
+/// decisions out, in the same order.
+///
+/// The batch is all or nothing: every request is parsed before any is
+/// decided, and if one is malformed the whole batch is refused with
+/// [`FfiError::InBatch`] naming the 0-based index of the first bad request
+/// (its status is that request's own: `INVALID_REQUEST`, `INVALID_JSON`…).
+/// A host never receives decisions for part of a batch.
+///
+/// # Errors
+///
+/// [`FfiError::Limit`] over [`MAX_BATCH_BYTES`], over
+/// [`MAX_BATCH_REQUESTS`] requests or nested deeper than
+/// [`MAX_JSON_DEPTH`] + 1; [`FfiError::InvalidUtf8`]; [`FfiError::InvalidJson`]
+/// when the text is not JSON; [`FfiError::InvalidBatch`] when it is not an
+/// array; [`FfiError::InBatch`] as above.
+///
+/// # Example
+///
+/// ```
+/// use govshare::Engine;
+/// use govshare::ffi::json::{evaluate_batch_json, load_registry_json};
+///
+/// let engine = Engine::builder().build()?;
+/// let registry = load_registry_json(include_bytes!("../../examples/data/registry.json"))?;
+/// let batch = format!(
+///     "[{}, {}]",
+///     include_str!("../../examples/data/requests/01-allow.json"),
+///     include_str!("../../examples/data/requests/02-scope-expansion.json"),
+/// );
+/// let decisions: serde_json::Value =
+///     serde_json::from_str(&evaluate_batch_json(&engine, &registry, batch.as_bytes())?)?;
+/// assert_eq!(decisions[0]["decision"], "allow");
+/// assert_eq!(decisions[1]["decision"], "deny");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn evaluate_batch_json(
+    engine: &Engine,
+    registry: &Registry,
+    batch: &[u8],
+) -> Result<String, FfiError> {
+    check_batch_len(batch.len())?;
+    let text = utf8("batch", batch)?;
+    // One level for the array itself.
+    check_depth(text, MAX_JSON_DEPTH.saturating_add(1))?;
+    let elements = split_batch(text)?;
+    let requests = elements
+        .iter()
+        .enumerate()
+        .map(|(index, raw)| {
+            parse_request_text(raw.get()).map_err(|e| FfiError::InBatch {
+                index,
+                source: Box::new(e),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let decisions: Vec<Decision> = requests
+        .iter()
+        .map(|r| engine.evaluate(r, registry))
+        .collect();
+    to_json(&decisions)
+}
+
+/// Checks a registry against the Regulation
+/// ([`crate::lifecycle::catalog::validate`]) and returns the findings as a
+/// JSON array (empty when there is nothing to report).
+///
+/// # Errors
+///
+/// [`FfiError::Internal`] if the findings cannot be serialized (a bug).
+pub fn validate_registry_json(registry: &Registry) -> Result<String, FfiError> {
+    to_json(&catalog::validate(registry))
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, FfiError> {
+    serde_json::to_string(value).map_err(|e| FfiError::Internal {
+        message: format!("cannot serialize the result: {e}"),
+    })
+}
+
+fn check_size(what: &'static str, size: usize, max: usize) -> Result<(), FfiError> {
+    if size > max {
+        return Err(FfiError::Limit { what, size, max });
+    }
+    Ok(())
+}
+
+fn check_depth(text: &str, max: usize) -> Result<(), FfiError> {
+    check_json_depth(text, max).map_err(|depth| FfiError::Limit {
+        what: "JSON nesting depth",
+        size: depth,
+        max,
+    })
+}
+
+fn utf8<'a>(what: &'static str, bytes: &'a [u8]) -> Result<&'a str, FfiError> {
+    std::str::from_utf8(bytes).map_err(|e| FfiError::InvalidUtf8 {
+        what,
+        valid_up_to: e.valid_up_to(),
+    })
+}
+
+/// The parser's message when `text` is not JSON at all; `None` when it is
+/// JSON (whatever its shape).
+fn syntax_error(text: &str) -> Option<String> {
+    match serde_json::from_str::<IgnoredAny>(text) {
+        Err(e) if e.is_syntax() || e.is_eof() => Some(e.to_string()),
+        _ => None,
+    }
+}
+
+/// The elements of a JSON array, unparsed, at most [`MAX_BATCH_REQUESTS`]
+/// of them.
+fn split_batch(text: &str) -> Result<Vec<&RawValue>, FfiError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = de
+        .deserialize_seq(Elements)
+        .and_then(|elements| de.end().map(|()| elements));
+    let (elements, total) = parsed.map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            FfiError::InvalidJson {
+                what: "batch",
+                message: format!("invalid batch: {e}"),
+            }
+        } else {
+            FfiError::InvalidBatch {
+                message: e.to_string(),
+            }
+        }
+    })?;
+    check_size("number of requests in the batch", total, MAX_BATCH_REQUESTS)?;
+    Ok(elements)
+}
+
+/// Collects the raw elements of an array, up to [`MAX_BATCH_REQUESTS`],
+/// and counts the rest without keeping them.
+struct Elements;
+
+impl<'de> Visitor<'de> for Elements {
+    type Value = (Vec<&'de RawValue>, usize);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON array of usage requests")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut elements = Vec::new();
+        while elements.len() < MAX_BATCH_REQUESTS {
+            match seq.next_element::<&'de RawValue>()? {
+                Some(raw) => elements.push(raw),
+                None => {
+                    let total = elements.len();
+                    return Ok((elements, total));
+                }
+            }
+        }
+        let mut total = elements.len();
+        while seq.next_element::<IgnoredAny>()?.is_some() {
+            total = total.saturating_add(1);
+        }
+        Ok((elements, total))
+    }
+}
