@@ -5,9 +5,10 @@
 //!
 //! Each check asserts more than "no crash": parsed input round-trips
 //! through its printed form, and input that fails to parse never yields a
-//! decision, let alone an allow.
+//! decision, let alone an allow. The `ffi_evaluate` target drives the
+//! exported C functions exactly as a C host would.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unsafe_code)]
 
 use std::sync::OnceLock;
 
@@ -128,5 +129,118 @@ pub fn policy_text(data: &[u8]) {
                 "a local policy turned a deny into an allow"
             );
         }
+    }
+}
+
+/// The C ABI as a C host sees it: the exported symbols, declared here as a
+/// C program would from `include/govshare.h`.
+mod c_abi {
+    use std::ffi::c_char;
+
+    #[repr(C)]
+    pub struct Engine {
+        _opaque: [u8; 0],
+    }
+
+    unsafe extern "C" {
+        pub fn govshare_engine_new(
+            policies_dir: *const c_char,
+            registry_json: *const u8,
+            registry_len: usize,
+            engine_out: *mut *mut Engine,
+            error_out: *mut *mut c_char,
+        ) -> u32;
+        pub fn govshare_engine_evaluate(
+            engine: *const Engine,
+            request_json: *const u8,
+            request_len: usize,
+            decision_out: *mut *mut c_char,
+            error_out: *mut *mut c_char,
+        ) -> u32;
+        pub fn govshare_string_free(string: *mut c_char);
+    }
+}
+
+/// The engine handle, built once and shared (it is immutable and
+/// thread-safe by contract); kept as an address so it can live in a static.
+fn c_engine() -> *const c_abi::Engine {
+    static HANDLE: OnceLock<usize> = OnceLock::new();
+    *HANDLE.get_or_init(|| {
+        let mut engine: *mut c_abi::Engine = std::ptr::null_mut();
+        // SAFETY: the registry pointer and length describe a live buffer;
+        // engine_out points to a local; error_out may be NULL.
+        let status = unsafe {
+            c_abi::govshare_engine_new(
+                std::ptr::null(),
+                DEMO.as_ptr(),
+                DEMO.len(),
+                &mut engine,
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!(status, 0, "the demo engine builds through the C ABI");
+        engine as usize
+    }) as *const c_abi::Engine
+}
+
+/// Arbitrary bytes through `govshare_engine_evaluate`: OK exactly when the
+/// bytes are a valid request, and then the decision parses and matches the
+/// Rust API's; on any other status the decision output is untouched and the
+/// error JSON carries that status. A non-OK status is a deny for the host,
+/// so a bad input can never come out as an allow.
+pub fn ffi_evaluate(data: &[u8]) {
+    let sentinel = 0x1 as *mut std::ffi::c_char;
+    let mut decision = sentinel;
+    let mut error: *mut std::ffi::c_char = std::ptr::null_mut();
+    // SAFETY: the engine handle is live for the process; the input pointer
+    // and length describe `data`; both outputs point to locals.
+    let status = unsafe {
+        c_abi::govshare_engine_evaluate(
+            c_engine(),
+            data.as_ptr(),
+            data.len(),
+            &mut decision,
+            &mut error,
+        )
+    };
+    let valid = std::str::from_utf8(data)
+        .ok()
+        .and_then(|t| UsageRequest::from_json(t).ok());
+    if status == 0 {
+        assert!(error.is_null(), "error_out written on OK");
+        assert_ne!(decision, sentinel, "decision_out not written on OK");
+        // SAFETY: on OK the library wrote a NUL-terminated string it owns.
+        let text = unsafe { std::ffi::CStr::from_ptr(decision) }
+            .to_str()
+            .unwrap()
+            .to_owned();
+        // SAFETY: the string came from this library and is freed once.
+        unsafe { c_abi::govshare_string_free(decision) };
+        let request = valid.expect("OK for bytes that are not a valid request");
+        let ours = govshare::Decision::from_json(&text).expect("the decision JSON parses");
+        let rust = engine().evaluate(&request, demo());
+        assert_eq!(
+            (ours.outcome(), ours.rule_ids()),
+            (rust.outcome(), rust.rule_ids())
+        );
+    } else {
+        assert!(
+            valid.is_none() || data.len() > govshare::limits::MAX_REQUEST_BYTES,
+            "a valid request was refused with status {status}"
+        );
+        assert_eq!(
+            decision, sentinel,
+            "decision_out written on status {status}"
+        );
+        assert!(!error.is_null(), "no error JSON on status {status}");
+        // SAFETY: on failure the library wrote an error string it owns.
+        let text = unsafe { std::ffi::CStr::from_ptr(error) }
+            .to_str()
+            .unwrap()
+            .to_owned();
+        // SAFETY: the string came from this library and is freed once.
+        unsafe { c_abi::govshare_string_free(error) };
+        let v: serde_json::Value = serde_json::from_str(&text).expect("the error is JSON");
+        assert_eq!(v["code"], status, "{text}");
     }
 }

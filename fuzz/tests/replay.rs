@@ -31,3 +31,8 @@ fn registry_json_seeds() {
 fn policy_text_seeds() {
     replay("policy_text", govshare_fuzz::policy_text);
 }
+
+#[test]
+fn ffi_evaluate_seeds() {
+    replay("ffi_evaluate", govshare_fuzz::ffi_evaluate);
+}
