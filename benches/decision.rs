@@ -25,7 +25,6 @@ use govshare::{Engine, Registry, UsageRequest};
 use serde_json::{Value, json};
 
 const STREAM: usize = 10_000;
-const DEPARTMENTS: usize = 400;
 const DATASETS: usize = 60;
 const ITEMS: usize = 12;
 const PURPOSES: [&str; 6] = [
@@ -45,18 +44,33 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 33)
 }
 
-/// A registry of `grants` grants over 400 departments and 60 datasets, as
-/// wire-format JSON. Grant `i` belongs to requester `d{i % 300}`.
+/// How many requesting departments a registry of `grants` grants has: it
+/// grows with the registry, as a province's departments do, so that a
+/// department holds about two grants per dataset whatever the size.
+fn requesters(grants: usize) -> usize {
+    (grants / 100).max(300)
+}
+
+/// A registry of `grants` grants over `requesters(grants)` requesting
+/// departments, 60 providers and 60 datasets, as wire-format JSON. Grant `i`
+/// belongs to requester `d{i % requesters}`.
 fn registry_json(grants: usize) -> String {
+    let r = requesters(grants);
     let mut s = String::with_capacity(grants * 560 + 100_000);
     s.push_str("{\"departments\":[");
-    for d in 0..DEPARTMENTS {
-        if d > 0 {
+    for d in 0..r {
+        let _ = write!(
+            s,
+            r#"{{"id":"d{d}","name":"某市第{d}部门","level":"municipal","region":"330100"}},"#
+        );
+    }
+    for p in 0..DATASETS {
+        if p > 0 {
             s.push(',');
         }
         let _ = write!(
             s,
-            r#"{{"id":"d{d}","name":"某市第{d}部门","level":"municipal","region":"330100"}}"#
+            r#"{{"id":"p{p}","name":"某市第{p}数据提供部门","level":"municipal","region":"330100"}}"#
         );
     }
     s.push_str("],\"datasets\":[");
@@ -88,8 +102,7 @@ fn registry_json(grants: usize) -> String {
         };
         let _ = write!(
             s,
-            r#"{{"id":"ds{k}","name":"数据集{k}","provider":"d{}","status":"{status}","items":[{}],"sharing":{sharing},"methods":["service_interface","bulk_exchange","file_download"],"format":"database","update_frequency":"daily"}}"#,
-            300 + k,
+            r#"{{"id":"ds{k}","name":"数据集{k}","provider":"p{k}","status":"{status}","items":[{}],"sharing":{sharing},"methods":["service_interface","bulk_exchange","file_download"],"format":"database","update_frequency":"daily"}}"#,
             items.join(",")
         );
     }
@@ -99,7 +112,7 @@ fn registry_json(grants: usize) -> String {
             s.push(',');
         }
         let h = mix(i as u64);
-        let dataset = (i * 7 + (i / 300)) % DATASETS;
+        let dataset = (i / r * 7 + i % 13) % DATASETS;
         let first = (h % 6) as usize;
         let items: Vec<String> = (first..first + 4 + (h >> 8) as usize % 3)
             .map(|x| format!("\"it{x}\""))
@@ -124,7 +137,7 @@ fn registry_json(grants: usize) -> String {
         let _ = write!(
             s,
             r#"{{"id":"g{i:08}","dataset":"ds{dataset}","requester":"d{}","purpose":"{}","basis":"《某法》第{}条","scenario":"业务办理核验","items":[{}],"methods":["service_interface"{}],"valid_from":"2025-09-01T00:00:00+08:00","valid_until":"2026-09-01T00:00:00+08:00","disposal":{{"method":"delete","within_working_days":10}},"status":"{status}"{extra}}}"#,
-            i % 300,
+            i % r,
             PURPOSES[(h >> 16) as usize % PURPOSES.len()],
             h % 90 + 1,
             items.join(","),
@@ -143,6 +156,7 @@ fn registry_json(grants: usize) -> String {
 /// and then, for most, changed so that one rule or another denies it.
 fn stream(registry: &Registry) -> Vec<String> {
     let grants = registry.grants();
+    let r_count = requesters(grants.len());
     (0..STREAM)
         .map(|r| {
             let h = mix(r as u64 ^ 0x9e37_79b9);
@@ -172,7 +186,7 @@ fn stream(registry: &Registry) -> Vec<String> {
                     recipient = Some("d7".into());
                 }
                 7 => requester = format!("unregistered-{r}"),
-                8 => requester = format!("d{}", (g.requester.as_str()[1..].parse::<usize>().unwrap() + 1) % 300),
+                8 => requester = format!("d{}", (g.requester.as_str()[1..].parse::<usize>().unwrap() + 1) % r_count),
                 9 => dataset = "ds58".into(),
                 10 => grant = Some(format!("no-such-grant-{r}")),
                 11 => grant = None,

@@ -465,23 +465,27 @@ impl Engine {
             overdue_disposal_with_provider: overdue,
         };
 
-        let judged: Vec<Judged<'_>> = if candidates.is_empty() {
-            vec![self.judge(&request_facts, None)]
-        } else {
-            candidates
-                .into_iter()
-                .map(|g| self.judge(&request_facts, Some(g)))
-                .collect()
-        };
-        // An allow from any grant wins (smallest id first: candidates are
-        // sorted); otherwise the grant with the fewest broken rules, ties to
-        // the smallest id.
-        let chosen = match judged.iter().position(|j| j.allow) {
-            Some(i) => judged.into_iter().nth(i),
-            None => judged
-                .into_iter()
-                .min_by_key(|j| j.rules.len() + j.errors.len()),
-        };
+        // Candidates are judged in id order: the first that allows wins
+        // (no later one is evaluated); otherwise the grant with the fewest
+        // broken rules, ties to the smallest id.
+        let mut chosen: Option<Judged<'_>> = None;
+        if candidates.is_empty() {
+            chosen = Some(self.judge(&request_facts, None));
+        }
+        for g in candidates {
+            let judged = self.judge(&request_facts, Some(g));
+            if judged.allow {
+                chosen = Some(judged);
+                break;
+            }
+            let broken = judged.rules.len() + judged.errors.len();
+            if chosen
+                .as_ref()
+                .is_none_or(|c| broken < c.rules.len() + c.errors.len())
+            {
+                chosen = Some(judged);
+            }
+        }
         let Some(chosen) = chosen else {
             return Err(Failure {
                 rule: EVALUATION_ERROR,
