@@ -185,7 +185,7 @@ fn case() -> impl Strategy<Value = (Value, Value)> {
             match req["action"].as_str().unwrap() {
                 "access" => req["method"] = g["methods"][0].clone(),
                 "transfer" => {
-                    if let Some(r) = consented(g, "recipient").into_iter().next() {
+                    if let Some(r) = consented(g, "recipient", &req).into_iter().next() {
                         req["recipient"] = json!(r);
                     }
                 }
@@ -243,12 +243,15 @@ fn strings(v: &Value) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-fn consented(grant: &Value, kind: &str) -> BTreeSet<String> {
+/// The values of `kind` the provider consented to by the time of `request`
+/// (a consent counts from its own time).
+fn consented(grant: &Value, kind: &str, request: &Value) -> BTreeSet<String> {
+    let at = time(&request["at"]);
     grant["consents"]
         .as_array()
         .map(|a| {
             a.iter()
-                .filter(|c| c["kind"] == kind)
+                .filter(|c| c["kind"] == kind && time(&c["at"]) <= at)
                 .filter_map(|c| c["value"].as_str().map(str::to_owned))
                 .collect()
         })
@@ -289,7 +292,7 @@ proptest! {
         let decision = engine().evaluate(&parse(&req), &load(&reg));
         if let Some(g) = named_grant(&reg, &req) {
             let mut allowed = strings(&g["items"]);
-            allowed.extend(consented(g, "item"));
+            allowed.extend(consented(g, "item", &req));
             if !strings(&req["items"]).is_subset(&allowed) {
                 prop_assert!(!decision.is_allow());
                 prop_assert!(has(&decision, "GS-SCOPE-EXPANSION"), "{:?}", decision.rule_ids());
@@ -301,7 +304,7 @@ proptest! {
     fn a_purpose_outside_the_granted_ones_is_denied((reg, req) in case()) {
         let decision = engine().evaluate(&parse(&req), &load(&reg));
         if let Some(g) = named_grant(&reg, &req) {
-            let mut granted = consented(g, "purpose");
+            let mut granted = consented(g, "purpose", &req);
             granted.insert(g["purpose"].as_str().unwrap().to_owned());
             let stated = req["purpose"].as_str().unwrap();
             let within = granted.iter().any(|p| stated == p || stated.starts_with(&format!("{p}.")));
@@ -345,13 +348,13 @@ proptest! {
         let decision = engine().evaluate(&parse(&req), &load(&reg));
         if req["action"] == "transfer" {
             if let Some(g) = named_grant(&reg, &req)
-                && !consented(g, "recipient").contains(req["recipient"].as_str().unwrap())
+                && !consented(g, "recipient", &req).contains(req["recipient"].as_str().unwrap())
             {
                 prop_assert!(has(&decision, "GS-THIRD-PARTY"), "{:?}", decision.rule_ids());
             }
             if decision.is_allow() {
                 let g = reg["grants"].as_array().unwrap().iter().find(|g| g["id"] == decision.grant().unwrap().as_str()).unwrap();
-                prop_assert!(consented(g, "recipient").contains(req["recipient"].as_str().unwrap()));
+                prop_assert!(consented(g, "recipient", &req).contains(req["recipient"].as_str().unwrap()));
             }
         }
     }
