@@ -32,7 +32,7 @@ use crate::decision::Decision;
 use crate::engine::UsageRequest;
 use crate::model::time::{format_rfc3339, rfc3339};
 use crate::model::{DatasetId, DepartmentId, GrantId};
-use crate::registry::journal::{TornTail, open_locked, read_lines};
+use crate::registry::journal::{TornTail, open_locked, read_lines, split_lines};
 
 /// How long records must be kept (Art. 29: 不少于三年).
 pub const RETENTION_YEARS: u32 = 3;
@@ -346,24 +346,11 @@ fn walk(lines: &[String], keep_records: bool) -> Walk {
 }
 
 fn read_all(path: &Path) -> Result<(Vec<String>, Option<TornTail>), RecordError> {
-    let io = |source| RecordError::Io {
+    let bytes = std::fs::read(path).map_err(|source| RecordError::Io {
         path: path.to_owned(),
         source,
-    };
-    let text = std::fs::read(path).map_err(io)?;
-    let complete = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let (head, tail) = text.split_at(complete);
-    let mut lines: Vec<String> = head
-        .split(|&b| b == b'\n')
-        .map(|l| String::from_utf8_lossy(l).into_owned())
-        .collect();
-    lines.pop();
-    let torn = (!tail.is_empty()).then(|| TornTail {
-        line: lines.len() + 1,
-        offset: complete as u64,
-        bytes: tail.len(),
-    });
-    Ok((lines, torn))
+    })?;
+    Ok(split_lines(&bytes))
 }
 
 /// Walks a record log and reports the first entry whose chain breaks.
@@ -486,7 +473,7 @@ impl RecordLog {
                 io(e)
             }
         })?;
-        let (lines, torn) = read_lines(&path, &mut file).map_err(io)?;
+        let (lines, torn) = read_lines(&mut file).map_err(io)?;
         let w = walk(&lines, false);
         if let Some(broken) = w.broken {
             return Err(RecordError::Broken { path, broken });

@@ -141,35 +141,38 @@ pub fn registry_digest(registry: &Registry) -> String {
     hex
 }
 
-/// A line-oriented file with a torn tail cut off: the complete lines and
-/// what was dropped.
+/// The complete (`\n`-terminated) lines of a line-oriented file, and the
+/// torn tail after the last newline, if any.
+pub(crate) fn split_lines(bytes: &[u8]) -> (Vec<String>, Option<TornTail>) {
+    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let (head, tail) = bytes.split_at(complete);
+    let mut lines: Vec<String> = head
+        .split(|&b| b == b'\n')
+        .map(|raw| String::from_utf8_lossy(raw).into_owned())
+        .collect();
+    // `split` yields an empty piece after the final newline.
+    lines.pop();
+    let torn = (!tail.is_empty()).then(|| TornTail {
+        line: lines.len() + 1,
+        offset: complete as u64,
+        bytes: tail.len(),
+    });
+    (lines, torn)
+}
+
+/// The complete lines of an open file, with a torn tail cut off the file
+/// (and made durable); the file is left positioned at its end.
 pub(crate) fn read_lines(
-    path: &Path,
     file: &mut File,
 ) -> Result<(Vec<String>, Option<TornTail>), std::io::Error> {
-    let _ = path;
     let mut bytes = Vec::new();
     file.seek(SeekFrom::Start(0))?;
     file.read_to_end(&mut bytes)?;
-    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let (head, tail) = bytes.split_at(complete);
-    let mut lines: Vec<String> = Vec::new();
-    for raw in head.split(|&b| b == b'\n') {
-        lines.push(String::from_utf8_lossy(raw).into_owned());
-    }
-    // `split` yields an empty piece after the final newline.
-    lines.pop();
-    let torn = if tail.is_empty() {
-        None
-    } else {
-        file.set_len(complete as u64)?;
+    let (lines, torn) = split_lines(&bytes);
+    if let Some(t) = &torn {
+        file.set_len(t.offset)?;
         file.sync_all()?;
-        Some(TornTail {
-            line: lines.len() + 1,
-            offset: complete as u64,
-            bytes: tail.len(),
-        })
-    };
+    }
     file.seek(SeekFrom::End(0))?;
     Ok((lines, torn))
 }
@@ -244,7 +247,7 @@ impl FileJournal {
             }
         })?;
         let digest = registry_digest(base);
-        let (lines, torn) = read_lines(&path, &mut file).map_err(io)?;
+        let (lines, torn) = read_lines(&mut file).map_err(io)?;
         let corrupt = |line: usize, message: String| JournalError::Corrupt {
             path: path.clone(),
             line,
