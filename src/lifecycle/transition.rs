@@ -272,11 +272,11 @@ fn next_state(grant: &Grant, t: &Transition) -> Result<Grant, TransitionError> {
                     why: "a disposal receipt needs the name of who attests it".into(),
                 });
             }
-            g.disposed = Some(DisposalRecord {
+            g.disposed = Some(Box::new(DisposalRecord {
                 method: *method,
                 at: t.at,
                 attested_by: attested_by.clone(),
-            });
+            }));
         }
         Change::Suspended {
             violation,
@@ -300,13 +300,13 @@ fn next_state(grant: &Grant, t: &Transition) -> Result<Grant, TransitionError> {
                 });
             }
             g.status = GrantStatus::Suspended;
-            g.suspension = Some(Suspension {
+            g.suspension = Some(Box::new(Suspension {
                 violation: *violation,
                 at: t.at,
                 correct_by: *correct_by,
                 by: t.actor.clone(),
                 reason: t.reason.clone(),
-            });
+            }));
         }
         Change::Reinstated { .. } => {
             match g.status {

@@ -244,7 +244,7 @@ pub struct Grant {
     pub ended: Option<PurposeEnd>,
     /// The disposal receipt, once recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disposed: Option<DisposalRecord>,
+    pub disposed: Option<Box<DisposalRecord>>,
     /// Set on a backflow grant: an upper-level department returning data
     /// about a lower level's territory, which may carry no conditions beyond
     /// security (Art. 24).
@@ -255,7 +255,7 @@ pub struct Grant {
     pub conditions: Vec<String>,
     /// The current suspension, while the grant is suspended (Art. 27(2)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suspension: Option<Suspension>,
+    pub suspension: Option<Box<Suspension>>,
 }
 
 /// A violation that obliges suspension (Art. 27(2), 40(2)–(3)).
