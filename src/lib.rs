@@ -29,6 +29,7 @@
 
 pub mod audit;
 pub mod decision;
+mod digest;
 pub mod engine;
 pub mod error;
 pub mod ffi;

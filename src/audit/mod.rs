@@ -245,11 +245,7 @@ fn chain_hash(seq: u64, prev: &str, record: &str) -> String {
     let mut h = Sha256::new();
     h.update(format!("{seq}\n{prev}\n").as_bytes());
     h.update(record.as_bytes());
-    let mut hex = String::with_capacity(64);
-    for b in h.finalize() {
-        hex.push_str(&format!("{b:02x}"));
-    }
-    hex
+    crate::digest::hex(h.finalize())
 }
 
 /// The state after walking lines: the head, the next sequence number, the

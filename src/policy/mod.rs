@@ -10,7 +10,6 @@
 pub(crate) mod embedded;
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::str::FromStr;
 
 use cedar_policy::{Effect, PolicyId, PolicySet, Schema, ValidationMode, Validator};
@@ -312,10 +311,7 @@ pub(crate) fn load(
         .enumerate()
         .map(|(i, r)| (r.id.clone(), i))
         .collect();
-    let mut digest = String::from("sha256:");
-    for b in hasher.finalize() {
-        let _ = write!(digest, "{b:02x}");
-    }
+    let digest = format!("sha256:{}", crate::digest::hex(hasher.finalize()));
     Ok(LoadedPolicies {
         set,
         rules,

@@ -23,7 +23,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::Registry;
 use crate::lifecycle::transition::{Transition, TransitionError, commit, plan};
@@ -134,11 +133,7 @@ struct Line {
 
 /// The digest of a registry, as the journal header records it.
 pub fn registry_digest(registry: &Registry) -> String {
-    let mut hex = String::from("sha256:");
-    for b in Sha256::digest(registry.to_json().as_bytes()) {
-        hex.push_str(&format!("{b:02x}"));
-    }
-    hex
+    crate::digest::sha256_tagged(registry.to_json().as_bytes())
 }
 
 /// The complete (`\n`-terminated) lines of a line-oriented file, and the
