@@ -342,11 +342,15 @@ fn journaled(path: &Path, journal: Option<&Path>) -> Result<Registry, Failure> {
     let Some(journal) = journal else {
         return Ok(base);
     };
+    Ok(open_durable(journal, base)?.into_registry())
+}
+
+/// Opens a journal over `base`, reports a torn tail, and replays it.
+fn open_durable(journal: &Path, base: Registry) -> Result<DurableRegistry, Failure> {
     let store = FileJournal::open(journal, &base).map_err(|e| Failure::Input(e.to_string()))?;
     report_torn(journal, store.report().torn.as_ref());
-    Ok(DurableRegistry::open(base, store)
-        .map_err(|e| Failure::Input(format!("{}: {e}", journal.display())))?
-        .into_registry())
+    DurableRegistry::open(base, store)
+        .map_err(|e| Failure::Input(format!("{}: {e}", journal.display())))
 }
 
 fn report_torn(path: &Path, torn: Option<&TornTail>) {
@@ -633,20 +637,17 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             let answer: Reply = serde_json::from_str(&read_input(&reply_path)?).map_err(|e| {
                 Failure::Input(format!("{}: invalid reply: {e}", reply_path.display()))
             })?;
-            let (current, durable) = match &journal {
-                Some(path) => {
-                    let store = FileJournal::open(path, &base)
-                        .map_err(|e| Failure::Input(e.to_string()))?;
-                    report_torn(path, store.report().torn.as_ref());
-                    let durable = DurableRegistry::open(base, store)
-                        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
-                    let current = durable.registry().clone();
-                    (current, Some(durable))
-                }
-                None => (base, None),
+            let answered = |registry: &Registry| {
+                reply(&app, registry, &calendar, &answer).map_err(|e| Failure::Input(e.to_string()))
             };
-            let outcome = reply(&app, &current, &calendar, &answer)
-                .map_err(|e| Failure::Input(e.to_string()))?;
+            let (outcome, durable) = match &journal {
+                Some(path) => {
+                    let durable = open_durable(path, base)?;
+                    let outcome = answered(&durable.registry())?;
+                    (outcome, Some(durable))
+                }
+                None => (answered(&base)?, None),
+            };
             if let (Some(durable), Some(grant)) = (&durable, &outcome.grant) {
                 let t = Transition::new(
                     answer.replied_at,
@@ -677,11 +678,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             let t: Transition = serde_json::from_str(&text).map_err(|e| {
                 Failure::Input(format!("{}: invalid transition: {e}", transition.display()))
             })?;
-            let store =
-                FileJournal::open(&journal, &base).map_err(|e| Failure::Input(e.to_string()))?;
-            report_torn(&journal, store.report().torn.as_ref());
-            let durable = DurableRegistry::open(base, store)
-                .map_err(|e| Failure::Input(format!("{}: {e}", journal.display())))?;
+            let durable = open_durable(&journal, base)?;
             durable
                 .apply(&t)
                 .map_err(|e| Failure::Input(e.to_string()))?;
