@@ -248,7 +248,7 @@ fn facts(registry: &Registry, request: &UsageRequest) -> Vec<Value> {
             .into_iter()
             .collect(),
         None => registry
-            .grants_of(&request.requester, &request.dataset)
+            .iter_grants_for(&request.requester, &request.dataset)
             .collect(),
     };
     if candidates.is_empty() {
@@ -409,7 +409,7 @@ fn check_agreement(w: &Workload) {
         allows += usize::from(ours.is_allow());
         rules.extend(ours.rule_ids().into_iter().map(str::to_owned));
     }
-    for rule in govshare::policy::RULE_CATALOG {
+    for rule in govshare::StatutoryRule::CATALOG.map(|r| r.as_str()) {
         if rule != "GS-NOT-SHARED" || rules.contains(rule) {
             assert!(rules.contains(rule), "the stream never reaches {rule}");
         }
@@ -595,7 +595,7 @@ fn lifecycle(c: &mut Criterion) {
     });
     let dir = std::env::temp_dir().join(format!("govshare-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let log = govshare::audit::RecordLog::open(dir.join("usage.jsonl")).unwrap();
+    let log = govshare::store::RecordLog::open(dir.join("usage.jsonl")).unwrap();
     let w = workload(10);
     let decisions: Vec<_> = w
         .requests

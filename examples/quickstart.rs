@@ -55,7 +55,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             request.purpose,
             request.at.to_rfc3339()
         );
-        for line in decision.explain().lines() {
+        for line in decision.to_string().lines() {
             println!("   {line}");
         }
         println!();

@@ -26,31 +26,71 @@
 //! Evaluation never fails open: any error while deciding is a deny that
 //! says why. Only loading ([`EngineBuilder::build`], [`Registry`]) and parsing
 //! a request return `Result`.
+//!
+//! # The public API
+//!
+//! Each item has one path. The types of a decision live at the root; the
+//! namespaces hold what belongs together:
+//!
+//! | path | what |
+//! | --- | --- |
+//! | `govshare::{Engine, EngineBuilder, UsageRequest, Action}` | deciding |
+//! | `govshare::{Decision, Outcome, Reason, Obligation, RuleId, StatutoryRule, EngineReason, ObligationId}` | the answer and its rule ids |
+//! | `govshare::{Registry, FactSource, CheckedChange}` | the facts, and the one way a loaded registry changes |
+//! | `govshare::{Department, Dataset, Grant, …, DepartmentId, GrantId, PurposeCode, …}` | the domain and its validated ids |
+//! | `govshare::{Calendar, DayKind, WorkingDays, SkippedDay}` | the PRC working-day calendar |
+//! | `govshare::{Rule, RuleEffect, RuleOrigin}` | the loaded policies' rules |
+//! | `govshare::{LoadError, RequestError, FactError, …, error_report}` | every error |
+//! | [`lifecycle`] | catalog validation, applications and replies, transitions, disposals |
+//! | [`audit`] | the Art. 29 usage record: records and the sink trait |
+//! | [`store`] | durable state: the registry journal and the record log |
+//! | [`wire`] | the JSON wire API (bytes in, JSON out) |
+//! | [`ffi`] | the C ABI's statuses |
+//! | [`time`] | RFC 3339 instants and China Standard Time |
+//! | [`limits`] | the named limits on untrusted input |
+//!
+//! # Layers
+//!
+//! Modules depend only on modules below them, in this order: `limits`;
+//! `error`, `digest`; `input`, `time`; `model`; `calendar`; `registry`;
+//! `decision`; `policy`; `engine`; `lifecycle`, `audit`; `store`; `wire`;
+//! `ffi`. `.ci/layers` checks it.
 
 pub mod audit;
-pub mod decision;
+mod calendar;
+mod decision;
 mod digest;
-pub mod engine;
-pub mod error;
+mod engine;
+mod error;
 pub mod ffi;
+mod input;
 pub mod lifecycle;
 pub mod limits;
-pub mod model;
-pub mod policy;
-pub mod registry;
+mod model;
+mod policy;
+mod registry;
+pub mod store;
+pub mod time;
+pub mod wire;
 
-pub use decision::{Decision, Obligation, Outcome, Reason};
+pub use calendar::{Calendar, DayKind, SkippedDay, WorkingDays};
+pub use decision::{
+    Decision, EngineReason, Obligation, ObligationId, Outcome, Reason, RuleId, StatutoryRule,
+};
 pub use engine::{Action, Engine, EngineBuilder, UsageRequest};
-pub use error::{IdError, LoadError, RequestError};
-pub use lifecycle::calendar::Calendar;
+pub use error::{
+    Break, CalendarError, FactError, IdError, InstantError, JournalError, LoadError, RecordError,
+    ReplyError, RequestError, TransitionError, WireError, error_report,
+};
 pub use model::{
-    CatalogStatus, Consent, ConsentScope, DataGrade, DataItem, Dataset, DatasetId, Department,
-    DepartmentId, DisposalInstruction, DisposalMethod, DisposalRecord, EndTrigger, Grant, GrantId,
-    GrantStatus, ItemName, Level, MAX_ID_LEN, PurposeCode, PurposeEnd, RecipientId, Sharing,
-    SharingMethod,
+    Approval, Assessment, CatalogStatus, Consent, ConsentScope, DataGrade, DataItem, Dataset,
+    DatasetId, Department, DepartmentId, DisposalInstruction, DisposalMethod, DisposalRecord,
+    DisposalTrigger, EndTrigger, Grant, GrantId, GrantStatus, ItemName, LegalBasis, LegalBasisKind,
+    Level, PurposeCode, PurposeEnd, RecipientId, RegionCode, SecretKind, Sharing, SharingClass,
+    SharingMethod, Suspension, Violation,
 };
 pub use policy::{Rule, RuleEffect, RuleOrigin};
-pub use registry::{FactError, FactSource, Registry};
+pub use registry::{CheckedChange, FactSource, Registry};
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]

@@ -1,4 +1,4 @@
-//! The safe JSON layer under the C ABI (`govshare::ffi::json`): each error
+//! The JSON wire layer under the C ABI (`govshare::wire`): each error
 //! kind and its status, batch behaviour, and the whole decision corpus of
 //! `tests/cases/` run through the same functions the C exports call.
 
@@ -12,15 +12,16 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use govshare::error::{LoadError, RequestError};
-use govshare::ffi::json::{
+use govshare::WireError;
+use govshare::ffi::Status;
+use govshare::lifecycle;
+use govshare::limits::{MAX_BATCH_BYTES, MAX_BATCH_REQUESTS, MAX_JSON_DEPTH, MAX_REQUEST_BYTES};
+use govshare::wire::{
     evaluate_batch_json, evaluate_json, load_engine, load_registry_file, load_registry_json,
     parse_request, validate_registry_json,
 };
-use govshare::ffi::{FfiError, MAX_BATCH_BYTES, Status};
-use govshare::lifecycle::catalog;
-use govshare::limits::{MAX_BATCH_REQUESTS, MAX_JSON_DEPTH, MAX_REQUEST_BYTES};
 use govshare::{Engine, Registry, UsageRequest};
+use govshare::{LoadError, RequestError};
 use serde_json::Value;
 
 const REGISTRY: &str = include_str!("../examples/data/registry.json");
@@ -70,13 +71,17 @@ fn json(text: &str) -> Value {
 }
 
 /// The error of a call that must fail, checked against its status.
-fn fails<T: std::fmt::Debug>(result: Result<T, FfiError>, status: Status) -> FfiError {
+fn fails<T: std::fmt::Debug>(result: Result<T, WireError>, status: Status) -> WireError {
     let err = result.expect_err("the call must fail");
     assert_eq!(err.status(), status, "{err}");
     let rendered = json(&err.to_json());
     assert_eq!(rendered["status"], status.name(), "{rendered}");
     assert_eq!(rendered["code"], status.code(), "{rendered}");
-    assert_eq!(rendered["message"], err.to_string(), "{rendered}");
+    assert_eq!(
+        rendered["message"],
+        govshare::error_report(&err),
+        "{rendered}"
+    );
     err
 }
 
@@ -121,12 +126,15 @@ fn invalid_utf8_is_its_own_error() {
     );
     assert!(matches!(
         err,
-        FfiError::InvalidUtf8 {
+        WireError::InvalidUtf8 {
             what: "request",
             valid_up_to: 10
         }
     ));
-    assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+    assert!(
+        govshare::error_report(&err).contains("not valid UTF-8"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -147,11 +155,14 @@ fn text_that_is_not_json_is_invalid_json() {
         );
         // The request parser's own message, so hosts see one wording.
         assert_eq!(
-            err.to_string(),
-            UsageRequest::from_json(text).unwrap_err().to_string(),
+            govshare::error_report(&err),
+            govshare::error_report(&UsageRequest::from_json(text).unwrap_err()),
             "{text:?}"
         );
-        assert!(err.to_string().starts_with("invalid request: "), "{err}");
+        assert!(
+            govshare::error_report(&err).starts_with("invalid request: "),
+            "{err}"
+        );
     }
 }
 
@@ -174,8 +185,11 @@ fn json_that_is_not_a_request_is_invalid_request() {
             evaluate_json(&engine, &registry, text.as_bytes()),
             Status::InvalidRequest,
         );
-        assert!(matches!(err, FfiError::Request(_)), "{err:?}");
-        assert!(err.to_string().contains("invalid request"), "{err}");
+        assert!(matches!(err, WireError::Request(_)), "{err:?}");
+        assert!(
+            govshare::error_report(&err).contains("invalid request"),
+            "{err}"
+        );
     }
 }
 
@@ -190,8 +204,8 @@ fn requests_over_a_limit_are_limit_exceeded() {
     );
     // The library's own error, as the Rust API reports it.
     assert_eq!(
-        err.to_string(),
-        UsageRequest::from_json(&padded).unwrap_err().to_string()
+        govshare::error_report(&err),
+        govshare::error_report(&UsageRequest::from_json(&padded).unwrap_err())
     );
     // Exactly at the limit is still read.
     let at_limit = format!(
@@ -212,7 +226,10 @@ fn requests_over_a_limit_are_limit_exceeded() {
             evaluate_json(&engine, &registry, nested(depth).as_bytes()),
             Status::LimitExceeded,
         );
-        assert!(err.to_string().contains("nesting depth"), "{err}");
+        assert!(
+            govshare::error_report(&err).contains("nesting depth"),
+            "{err}"
+        );
     }
     // Unclosed deep nesting is refused for its depth, before parsing.
     fails(
@@ -237,7 +254,7 @@ fn requests_over_a_limit_are_limit_exceeded() {
     assert!(
         matches!(
             err,
-            FfiError::Request(RequestError::Limit {
+            WireError::Request(RequestError::Limit {
                 what: "number of items",
                 ..
             })
@@ -346,7 +363,10 @@ fn a_batch_that_is_not_an_array_of_json_is_refused() {
             status,
         );
         assert_eq!(err.batch_index(), None, "{text:?}");
-        assert!(err.to_string().contains("invalid batch"), "{err}");
+        assert!(
+            govshare::error_report(&err).contains("invalid batch"),
+            "{err}"
+        );
     }
     fails(
         evaluate_batch_json(&engine, &registry, b"[\xff]"),
@@ -370,7 +390,7 @@ fn batches_over_a_limit_are_limit_exceeded() {
         Status::LimitExceeded,
     );
     assert!(
-        err.to_string().contains(&format!(
+        govshare::error_report(&err).contains(&format!(
             "is {}, over the limit of {MAX_BATCH_REQUESTS}",
             MAX_BATCH_REQUESTS + 1
         )),
@@ -402,7 +422,7 @@ fn registry_errors_have_their_status() {
     for text in ["", "{", "{\"departments\": [}", "{} {}"] {
         let err = fails(load_registry_json(text.as_bytes()), Status::InvalidJson);
         assert!(
-            err.to_string().starts_with("registry `<memory>`: "),
+            govshare::error_report(&err).starts_with("registry `<memory>`: "),
             "{err}"
         );
     }
@@ -427,7 +447,10 @@ fn registry_errors_have_their_status() {
 fn registry_file_errors_name_the_file() {
     let missing = root().join("tests/c/fixtures/no-such-registry.json");
     let err = fails(load_registry_file(&missing), Status::Io);
-    assert!(err.to_string().contains("no-such-registry.json"), "{err}");
+    assert!(
+        govshare::error_report(&err).contains("no-such-registry.json"),
+        "{err}"
+    );
 
     let dir = std::env::temp_dir().join(format!("govshare-ffi-json-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -438,11 +461,20 @@ fn registry_file_errors_name_the_file() {
     )
     .unwrap();
     let err = fails(load_registry_file(&bad), Status::LoadFailed);
-    assert!(err.to_string().contains("bad-registry.json"), "{err}");
-    assert!(matches!(err, FfiError::Load(LoadError::Registry { .. })));
+    assert!(
+        govshare::error_report(&err).contains("bad-registry.json"),
+        "{err}"
+    );
+    assert!(matches!(
+        err,
+        WireError::Load(LoadError::RegistryJson { .. })
+    ));
     std::fs::write(&bad, "{").unwrap();
     let err = fails(load_registry_file(&bad), Status::InvalidJson);
-    assert!(err.to_string().contains("bad-registry.json"), "{err}");
+    assert!(
+        govshare::error_report(&err).contains("bad-registry.json"),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -457,7 +489,10 @@ fn engines_load_from_the_embedded_set_or_a_folder() {
         load_engine(Some(&root().join("tests/c/fixtures/no-such-folder"))),
         Status::Io,
     );
-    assert!(err.to_string().contains("no-such-folder"), "{err}");
+    assert!(
+        govshare::error_report(&err).contains("no-such-folder"),
+        "{err}"
+    );
     fails(
         load_engine(Some(&root().join("tests/c/fixtures/bad-policies"))),
         Status::LoadFailed,
@@ -468,7 +503,7 @@ fn engines_load_from_the_embedded_set_or_a_folder() {
 fn validation_returns_the_findings_as_json() {
     let registry = registry();
     let findings = json(&validate_registry_json(&registry).unwrap());
-    let expected = serde_json::to_value(catalog::validate(&registry)).unwrap();
+    let expected = serde_json::to_value(lifecycle::validate(&registry)).unwrap();
     assert_eq!(findings, expected);
 
     let broken = load_registry_json(
@@ -497,35 +532,36 @@ fn validation_returns_the_findings_as_json() {
 #[test]
 fn every_error_maps_to_one_status() {
     let io = || std::io::Error::from(std::io::ErrorKind::NotFound);
-    let cases: Vec<(FfiError, Status)> = vec![
+    let cases: Vec<(WireError, Status)> = vec![
         (
-            FfiError::NullParameter {
+            WireError::NullParameter {
                 parameter: "engine",
             },
             Status::NullParameter,
         ),
         (
-            FfiError::InvalidUtf8 {
+            WireError::InvalidUtf8 {
                 what: "request",
                 valid_up_to: 0,
             },
             Status::InvalidUtf8,
         ),
         (
-            FfiError::InvalidJson {
+            WireError::InvalidJson {
                 what: "request",
                 message: "m".into(),
             },
             Status::InvalidJson,
         ),
         (
-            FfiError::Request(RequestError::Json {
-                message: "m".into(),
+            WireError::Request(RequestError::Json {
+                location: None,
+                source: serde_json::from_str::<Value>("{").unwrap_err(),
             }),
             Status::InvalidRequest,
         ),
         (
-            FfiError::Request(RequestError::Limit {
+            WireError::Request(RequestError::Limit {
                 what: "w",
                 size: 2,
                 max: 1,
@@ -533,27 +569,27 @@ fn every_error_maps_to_one_status() {
             Status::LimitExceeded,
         ),
         (
-            FfiError::InvalidBatch {
+            WireError::InvalidBatch {
                 message: "m".into(),
             },
             Status::InvalidRequest,
         ),
         (
-            FfiError::Load(LoadError::Registry {
+            WireError::Load(LoadError::Registry {
                 origin: "o".into(),
                 message: "m".into(),
             }),
             Status::LoadFailed,
         ),
         (
-            FfiError::Load(LoadError::Io {
+            WireError::Load(LoadError::Io {
                 path: PathBuf::from("p"),
                 source: io(),
             }),
             Status::Io,
         ),
         (
-            FfiError::Load(LoadError::TooLarge {
+            WireError::Load(LoadError::TooLarge {
                 what: "registry",
                 origin: "o".into(),
                 size: 2,
@@ -562,7 +598,7 @@ fn every_error_maps_to_one_status() {
             Status::LimitExceeded,
         ),
         (
-            FfiError::Limit {
+            WireError::Limit {
                 what: "w",
                 size: 2,
                 max: 1,
@@ -570,20 +606,20 @@ fn every_error_maps_to_one_status() {
             Status::LimitExceeded,
         ),
         (
-            FfiError::Io {
+            WireError::Io {
                 path: PathBuf::from("p"),
                 source: io(),
             },
             Status::Io,
         ),
         (
-            FfiError::Panic {
+            WireError::Panic {
                 message: "m".into(),
             },
             Status::Panic,
         ),
         (
-            FfiError::Internal {
+            WireError::Internal {
                 message: "m".into(),
             },
             Status::Internal,
@@ -672,9 +708,9 @@ fn subset(expected: &Value, actual: &Value) -> bool {
     }
 }
 
-fn check_error(case: &Case, err: &FfiError) -> Vec<String> {
+fn check_error(case: &Case, err: &WireError) -> Vec<String> {
     let mut out = Vec::new();
-    let message = err.to_string();
+    let message = govshare::error_report(&err);
     let phrases = case.expect["error"]
         .as_str()
         .into_iter()
@@ -698,7 +734,7 @@ fn check_error(case: &Case, err: &FfiError) -> Vec<String> {
         ));
     }
     if let Err(api) = UsageRequest::from_json(&case.text)
-        && api.to_string() != message
+        && govshare::error_report(&api) != message
     {
         out.push(format!(
             "the Rust API says otherwise: {api} (JSON layer: {message})"

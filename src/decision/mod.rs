@@ -1,31 +1,23 @@
 //! Decisions and their explanations: reasons that cite the articles in
 //! Chinese and English with the facts behind them, and the obligations that
-//! come with an answer.
+//! come with an answer. These are the output types a host reads; the
+//! engine builds them.
 
-pub(crate) mod explain;
+mod explanation;
+mod rule;
 
-use std::fmt::Write as _;
+use std::fmt;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::model::GrantId;
-use crate::model::time::rfc3339;
+pub(crate) use explanation::Explanation;
+pub use rule::{EngineReason, ObligationId, RuleId, StatutoryRule};
 
-/// Reason of a deny when the policies could not be evaluated (fail closed).
-pub const EVALUATION_ERROR: &str = "GS-EVALUATION-ERROR";
-/// Reason of a deny when the fact source could not answer (fail closed).
-pub const FACTS_UNAVAILABLE: &str = "GS-FACTS-UNAVAILABLE";
-/// Reason of a deny when a request built in code breaks the wire format.
-pub const INVALID_REQUEST: &str = "GS-INVALID-REQUEST";
-/// Reason of a deny that no policy explains (no permit applied).
-pub const DEFAULT_DENY: &str = "GS-DEFAULT-DENY";
-/// Obligation of every allow: record the use (Art. 29).
-pub const OBLIGATION_RECORD_USE: &str = "GS-OBL-RECORD-USE";
-/// Obligation to dispose of the data as the provider requires (Art. 27).
-pub const OBLIGATION_DISPOSE: &str = "GS-OBL-DISPOSE";
+use crate::model::GrantId;
+use crate::time::rfc3339;
 
 /// Allow or deny.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -37,13 +29,30 @@ pub enum Outcome {
     Deny,
 }
 
+impl Outcome {
+    /// The wire name: `allow` or `deny`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Allow => "allow",
+            Outcome::Deny => "deny",
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Why a decision came out as it did: one rule, the articles it enforces,
 /// a sentence in each language, and the facts behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Reason {
     /// The rule id, such as `GS-SCOPE-EXPANSION`.
-    pub rule: String,
+    pub rule: RuleId,
     /// Articles of the Regulation, such as `25` and `40(2)`.
     pub articles: Vec<String>,
     /// The explanation in Chinese.
@@ -57,9 +66,10 @@ pub struct Reason {
 /// A duty that comes with a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Obligation {
     /// The obligation id: `GS-OBL-RECORD-USE` or `GS-OBL-DISPOSE`.
-    pub obligation: String,
+    pub obligation: ObligationId,
     /// Articles of the Regulation.
     pub articles: Vec<String>,
     /// The duty in Chinese.
@@ -79,6 +89,7 @@ pub struct Obligation {
 /// [`Decision::obligations`]; serialize it with [`Decision::to_json`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Decision {
     decision: Outcome,
     decision_id: Uuid,
@@ -166,43 +177,42 @@ impl Decision {
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
 
-    /// Reads a decision back from the wire format (for replay and audit).
-    ///
-    /// # Errors
-    ///
-    /// The parser's message when the text is not a decision.
-    pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(json)
-    }
-
-    /// The explanation for a person: Chinese first, then English.
-    pub fn explain(&self) -> String {
-        let mut out = String::new();
+/// The explanation for a person: Chinese first, then English.
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (zh, en) = match self.decision {
             Outcome::Allow => ("允许", "ALLOW"),
             Outcome::Deny => ("拒绝", "DENY"),
         };
-        let _ = writeln!(out, "决定 {zh} / decision {en}");
+        writeln!(f, "决定 {zh} / decision {en}")?;
         if let Some(g) = &self.grant {
-            let _ = writeln!(out, "共享授权 / grant: {g}");
+            writeln!(f, "共享授权 / grant: {g}")?;
         }
-        let _ = writeln!(out, "理由 / reasons:");
+        writeln!(f, "理由 / reasons:")?;
         for r in &self.reasons {
-            let _ = writeln!(out, "  [{}] 第{}条", r.rule, r.articles.join("、"));
-            let _ = writeln!(out, "    {}", r.zh);
-            let _ = writeln!(out, "    {}", r.en);
+            write_item(f, r.rule.as_str(), &r.articles, &r.zh, &r.en)?;
         }
         if !self.obligations.is_empty() {
-            let _ = writeln!(out, "义务 / obligations:");
+            writeln!(f, "义务 / obligations:")?;
             for o in &self.obligations {
-                let _ = writeln!(out, "  [{}] 第{}条", o.obligation, o.articles.join("、"));
-                let _ = writeln!(out, "    {}", o.zh);
-                let _ = writeln!(out, "    {}", o.en);
+                write_item(f, o.obligation.as_str(), &o.articles, &o.zh, &o.en)?;
             }
         }
-        let _ = writeln!(out, "decision_id: {}", self.decision_id);
-        let _ = write!(out, "policy_digest: {}", self.policy_digest);
-        out
+        writeln!(f, "decision_id: {}", self.decision_id)?;
+        write!(f, "policy_digest: {}", self.policy_digest)
     }
+}
+
+fn write_item(
+    f: &mut fmt::Formatter<'_>,
+    id: &str,
+    articles: &[String],
+    zh: &str,
+    en: &str,
+) -> fmt::Result {
+    writeln!(f, "  [{id}] 第{}条", articles.join("、"))?;
+    writeln!(f, "    {zh}")?;
+    writeln!(f, "    {en}")
 }

@@ -6,8 +6,13 @@
 use cedar_policy::{Context, EntityId, EntityTypeName, EntityUid, Request, RestrictedExpression};
 
 use super::request::{Action, UsageRequest};
-use crate::model::time::{epoch_micros, epoch_micros_ceil};
+use crate::error::BoxError;
 use crate::model::{Dataset, Grant};
+use crate::time::{epoch_micros, epoch_micros_ceil};
+
+fn text_error(e: impl std::fmt::Display) -> BoxError {
+    e.to_string().into()
+}
 
 /// Names parsed once when the engine is built, never per request.
 #[derive(Debug)]
@@ -20,9 +25,9 @@ pub(crate) struct CedarNames {
 }
 
 impl CedarNames {
-    pub(crate) fn new() -> Result<Self, String> {
-        let parse_type = |s: &str| s.parse::<EntityTypeName>().map_err(|e| e.to_string());
-        let parse_uid = |s: &str| s.parse::<EntityUid>().map_err(|e| e.to_string());
+    pub(crate) fn new() -> Result<Self, BoxError> {
+        let parse_type = |s: &str| s.parse::<EntityTypeName>().map_err(text_error);
+        let parse_uid = |s: &str| s.parse::<EntityUid>().map_err(text_error);
         Ok(Self {
             department: parse_type("Govshare::Department")?,
             dataset: parse_type("Govshare::Dataset")?,
@@ -66,7 +71,7 @@ pub(crate) fn cedar_request(
     names: &CedarNames,
     facts: &RequestFacts<'_>,
     grant: Option<&Grant>,
-) -> Result<Request, String> {
+) -> Result<Request, BoxError> {
     let req = facts.request;
     let mut pairs: Vec<(String, RestrictedExpression)> = Vec::with_capacity(9);
     pairs.push((
@@ -84,7 +89,7 @@ pub(crate) fn cedar_request(
                     RestrictedExpression::new_entity_uid(names.department(d.provider.as_str())),
                 ),
             ])
-            .map_err(|e| e.to_string())?,
+            .map_err(text_error)?,
         ));
     }
     if let Some(g) = grant {
@@ -134,7 +139,7 @@ pub(crate) fn cedar_request(
         }
         pairs.push((
             "grant".into(),
-            RestrictedExpression::new_record(fields).map_err(|e| e.to_string())?,
+            RestrictedExpression::new_record(fields).map_err(text_error)?,
         ));
     }
     pairs.push(("items".into(), set(req.items.iter().map(|i| i.as_str()))));
@@ -153,7 +158,7 @@ pub(crate) fn cedar_request(
         "overdue_disposal_with_provider".into(),
         RestrictedExpression::new_bool(facts.overdue_disposal_with_provider),
     ));
-    let context = Context::from_pairs(pairs).map_err(|e| e.to_string())?;
+    let context = Context::from_pairs(pairs).map_err(text_error)?;
     Request::new(
         names.department(req.requester.as_str()),
         names.action(req.action),
@@ -164,7 +169,7 @@ pub(crate) fn cedar_request(
         context,
         None,
     )
-    .map_err(|e| e.to_string())
+    .map_err(text_error)
 }
 
 #[cfg(test)]

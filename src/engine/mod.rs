@@ -1,28 +1,27 @@
 //! The engine: a usage request and its facts → a Cedar request per
 //! candidate grant → Cedar → a [`Decision`] that explains itself.
 
+mod builder;
 mod context;
+mod explain;
 mod request;
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use cedar_policy::{Authorizer, Decision as CedarDecision, Entities};
 
+pub use builder::EngineBuilder;
 pub use request::{Action, UsageRequest};
 
-use crate::decision::explain::{self, Situation};
-use crate::decision::{
-    DEFAULT_DENY, Decision, EVALUATION_ERROR, FACTS_UNAVAILABLE, INVALID_REQUEST, Outcome, Reason,
-};
-use crate::error::{LoadError, RequestError};
-use crate::lifecycle::calendar::Calendar;
-use crate::lifecycle::disposal::{DisposalState, disposal_state};
+use crate::calendar::Calendar;
+use crate::decision::{Decision, EngineReason, Outcome, Reason, RuleId, StatutoryRule};
+use crate::error::{FactError, RequestError};
 use crate::model::{Dataset, Grant, GrantId};
-use crate::policy::{self, LoadedPolicies, PERMIT_RULE, PolicyFile, Rule, RuleOrigin, embedded};
-use crate::registry::FactSource;
+use crate::policy::{LoadedPolicies, Rule};
+use crate::registry::{DisposalState, FactSource, disposal_state};
 use context::{CedarNames, RequestFacts, cedar_request};
+use explain::{NamedGrantProblem, Situation};
 
 /// The policy decision engine. Immutable, cheap to clone (an `Arc` inside)
 /// and safe to share across threads; to reload policies, build a new engine
@@ -56,222 +55,17 @@ struct Inner {
     entities: Entities,
 }
 
-#[derive(Debug, Clone)]
-enum Source {
-    File(PathBuf),
-    Text { name: String, text: String },
-}
-
-/// Builds an [`Engine`]. Paths are read when [`EngineBuilder::build`] runs.
-#[derive(Debug, Clone, Default)]
-#[must_use]
-pub struct EngineBuilder {
-    policies_dir: Option<PathBuf>,
-    optional: Vec<String>,
-    local: Vec<Source>,
-    calendar: Option<Calendar>,
-    calendar_dir: Option<PathBuf>,
-}
-
-impl EngineBuilder {
-    /// Loads the schema, the statutory set and the available optional
-    /// policies from a folder laid out like `policies/` instead of the
-    /// embedded copies; its `calendar/` sub-folder, when present, replaces the
-    /// embedded working-day calendar.
-    pub fn policies_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.policies_dir = Some(dir.into());
-        self
-    }
-
-    /// Switches on a shipped optional policy by name, such as
-    /// `block-while-disposal-overdue`.
-    pub fn enable_optional(mut self, name: impl Into<String>) -> Self {
-        self.optional.push(name.into());
-        self
-    }
-
-    /// Adds a file of local policies (forbids only).
-    pub fn local_policy_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.local.push(Source::File(path.into()));
-        self
-    }
-
-    /// Adds local policies from text (forbids only); `name` names them in
-    /// errors and in the rule list.
-    pub fn local_policies(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
-        self.local.push(Source::Text {
-            name: name.into(),
-            text: text.into(),
-        });
-        self
-    }
-
-    /// Uses this working-day calendar.
-    pub fn calendar(mut self, calendar: Calendar) -> Self {
-        self.calendar = Some(calendar);
-        self
-    }
-
-    /// Loads the working-day calendar from a folder of `cn-YYYY.json` files.
-    pub fn calendar_dir(mut self, dir: impl Into<PathBuf>) -> Self {
-        self.calendar_dir = Some(dir.into());
-        self
-    }
-
-    /// Loads, validates and builds.
-    ///
-    /// # Errors
-    ///
-    /// [`LoadError`] naming the file, the policy and the problem: a file
-    /// that cannot be read or parsed, a policy without `@id`, `@articles`,
-    /// `@zh` and `@en`, a duplicate id, a `permit` outside the statutory set,
-    /// a statutory rule missing, a strict schema violation, an unknown
-    /// optional policy, or a calendar that cannot be loaded.
-    pub fn build(self) -> Result<Engine, LoadError> {
-        let read = |path: &Path| {
-            std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-                path: path.to_owned(),
-                source,
-            })
-        };
-        let (schema, mut files, available) = match &self.policies_dir {
-            None => (
-                (embedded::SCHEMA.0.to_owned(), embedded::SCHEMA.1.to_owned()),
-                embedded::STATUTORY
-                    .iter()
-                    .map(|(name, text)| PolicyFile {
-                        name: format!("statutory/{name}"),
-                        text: (*text).to_owned(),
-                        origin: RuleOrigin::Statutory,
-                    })
-                    .collect::<Vec<_>>(),
-                embedded::OPTIONAL
-                    .iter()
-                    .map(|(name, text)| (format!("optional/{name}"), (*text).to_owned()))
-                    .collect::<Vec<_>>(),
-            ),
-            Some(dir) => {
-                let schema_path = dir.join(embedded::SCHEMA.0);
-                let schema = (schema_path.display().to_string(), read(&schema_path)?);
-                let statutory = cedar_files(&dir.join("statutory"))?
-                    .into_iter()
-                    .map(|p| {
-                        Ok(PolicyFile {
-                            name: p.display().to_string(),
-                            text: read(&p)?,
-                            origin: RuleOrigin::Statutory,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, LoadError>>()?;
-                let optional_dir = dir.join("optional");
-                let optional = if optional_dir.is_dir() {
-                    cedar_files(&optional_dir)?
-                        .into_iter()
-                        .map(|p| Ok((p.display().to_string(), read(&p)?)))
-                        .collect::<Result<Vec<_>, LoadError>>()?
-                } else {
-                    Vec::new()
-                };
-                (schema, statutory, optional)
-            }
-        };
-        let stem = |name: &str| {
-            Path::new(name)
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        };
-        let mut enabled = self.optional.clone();
-        enabled.sort();
-        enabled.dedup();
-        for want in &enabled {
-            let Some((name, text)) = available.iter().find(|(name, _)| stem(name) == *want) else {
-                return Err(LoadError::UnknownOptionalPolicy {
-                    name: want.clone(),
-                    available: available
-                        .iter()
-                        .map(|(n, _)| stem(n))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                });
-            };
-            files.push(PolicyFile {
-                name: name.clone(),
-                text: text.clone(),
-                origin: RuleOrigin::Optional,
-            });
-        }
-        for source in &self.local {
-            let (name, text) = match source {
-                Source::File(p) => (p.display().to_string(), read(p)?),
-                Source::Text { name, text } => (name.clone(), text.clone()),
-            };
-            files.push(PolicyFile {
-                name,
-                text,
-                origin: RuleOrigin::Local,
-            });
-        }
-        // The result must not depend on the order files were named in.
-        files.sort_by(|a, b| (a.origin as u8, &a.name).cmp(&(b.origin as u8, &b.name)));
-        let policies = policy::load((&schema.0, &schema.1), &files)?;
-
-        let calendar = match (self.calendar, &self.calendar_dir, &self.policies_dir) {
-            (Some(c), _, _) => c,
-            (None, Some(dir), _) => Calendar::load_dir(dir)?,
-            (None, None, Some(dir)) if dir.join("calendar").is_dir() => {
-                Calendar::load_dir(&dir.join("calendar"))?
-            }
-            _ => Calendar::embedded()?,
-        };
-        let names = CedarNames::new().map_err(|message| LoadError::Schema {
-            origin: schema.0.clone(),
-            message,
-        })?;
-        Ok(Engine {
-            inner: Arc::new(Inner {
-                policies,
-                calendar,
-                names,
-                authorizer: Authorizer::new(),
-                entities: Entities::empty(),
-            }),
-        })
-    }
-}
-
-/// `*.cedar` files of a folder, sorted by name.
-fn cedar_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| LoadError::Io {
-        path: dir.to_owned(),
-        source,
-    })?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|source| LoadError::Io {
-            path: dir.to_owned(),
-            source,
-        })?;
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "cedar") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
 /// Why deciding stopped early; becomes the one reason of a deny.
-struct Failure {
-    rule: &'static str,
+struct Stop {
+    reason: EngineReason,
     detail: String,
 }
 
-impl Failure {
-    fn facts(detail: String) -> Self {
+impl Stop {
+    fn facts(e: &FactError) -> Self {
         Self {
-            rule: FACTS_UNAVAILABLE,
-            detail,
+            reason: EngineReason::FactsUnavailable,
+            detail: crate::error::error_report(e),
         }
     }
 }
@@ -281,7 +75,7 @@ struct Gathered<'f> {
     requester_registered: bool,
     dataset: Option<Cow<'f, Dataset>>,
     candidates: Vec<Cow<'f, Grant>>,
-    named_grant_problem: Option<(&'f GrantId, &'static str)>,
+    named_grant_problem: Option<(&'f GrantId, NamedGrantProblem)>,
     overdue: bool,
 }
 
@@ -289,10 +83,16 @@ struct Gathered<'f> {
 struct Judged<'a> {
     grant: Option<Cow<'a, Grant>>,
     allow: bool,
-    /// Deciding rules in reason order.
-    rules: Vec<&'a str>,
+    /// Deciding rules, as positions in the loaded rules (reason order).
+    rules: Vec<usize>,
     /// Evaluation errors (fail closed).
     errors: Vec<String>,
+}
+
+impl Judged<'_> {
+    fn broken(&self) -> usize {
+        self.rules.len() + self.errors.len()
+    }
 }
 
 /// Cedar-level access for the benchmarks, which compare govshare with raw
@@ -307,7 +107,7 @@ impl Engine {
         &self,
         request: &UsageRequest,
         facts: &F,
-    ) -> Result<Vec<cedar_policy::Request>, String> {
+    ) -> Result<Vec<cedar_policy::Request>, crate::error::BoxError> {
         let g = self.gather(request, facts).map_err(|f| f.detail)?;
         let rf = RequestFacts {
             request,
@@ -335,6 +135,18 @@ impl Engine {
     /// calendar.
     pub fn builder() -> EngineBuilder {
         EngineBuilder::default()
+    }
+
+    fn from_parts(policies: LoadedPolicies, calendar: Calendar, names: CedarNames) -> Self {
+        Engine {
+            inner: Arc::new(Inner {
+                policies,
+                calendar,
+                names,
+                authorizer: Authorizer::new(),
+                entities: Entities::empty(),
+            }),
+        }
     }
 
     /// The loaded rules: the permit, the statutory catalog in order, then
@@ -375,14 +187,14 @@ impl Engine {
         if let Err(e) = request.check() {
             return self.deny_with(
                 None,
-                explain::engine_reason(INVALID_REQUEST, &e.to_string()),
+                explain::engine_reason(EngineReason::InvalidRequest, &e.to_string()),
             );
         }
         match self.decide(request, facts) {
             Ok(decision) => decision,
-            Err(failure) => self.deny_with(
+            Err(stop) => self.deny_with(
                 request.grant.clone(),
-                explain::engine_reason(failure.rule, &failure.detail),
+                explain::engine_reason(stop.reason, &stop.detail),
             ),
         }
     }
@@ -403,28 +215,31 @@ impl Engine {
         &self,
         request: &'f UsageRequest,
         facts: &'f F,
-    ) -> Result<Gathered<'f>, Failure> {
-        let unavailable = |e: crate::registry::FactError| Failure::facts(e.message().to_owned());
-        let requester = facts.department(&request.requester).map_err(unavailable)?;
-        let dataset = facts.dataset(&request.dataset).map_err(unavailable)?;
+    ) -> Result<Gathered<'f>, Stop> {
+        let requester = facts
+            .department(&request.requester)
+            .map_err(|e| Stop::facts(&e))?;
+        let dataset = facts
+            .dataset(&request.dataset)
+            .map_err(|e| Stop::facts(&e))?;
 
         let mut named_grant_problem = None;
         let candidates: Vec<Cow<'f, Grant>> = match &request.grant {
-            Some(id) => match facts.grant(id).map_err(unavailable)? {
+            Some(id) => match facts.grant(id).map_err(|e| Stop::facts(&e))? {
                 Some(g) if g.dataset == request.dataset => vec![g],
                 Some(_) => {
-                    named_grant_problem = Some((id, "other_dataset"));
+                    named_grant_problem = Some((id, NamedGrantProblem::OtherDataset));
                     Vec::new()
                 }
                 None => {
-                    named_grant_problem = Some((id, "not_found"));
+                    named_grant_problem = Some((id, NamedGrantProblem::NotFound));
                     Vec::new()
                 }
             },
             None => {
                 let mut all = facts
                     .grants_for(&request.requester, &request.dataset)
-                    .map_err(unavailable)?;
+                    .map_err(|e| Stop::facts(&e))?;
                 // A host's source may return more than asked; judge only
                 // grants that are really the requester's for this dataset.
                 all.retain(|g| g.requester == request.requester && g.dataset == request.dataset);
@@ -450,7 +265,7 @@ impl Engine {
         &self,
         request: &UsageRequest,
         facts: &F,
-    ) -> Result<Decision, Failure> {
+    ) -> Result<Decision, Stop> {
         let Gathered {
             requester_registered,
             dataset,
@@ -478,17 +293,13 @@ impl Engine {
                 chosen = Some(judged);
                 break;
             }
-            let broken = judged.rules.len() + judged.errors.len();
-            if chosen
-                .as_ref()
-                .is_none_or(|c| broken < c.rules.len() + c.errors.len())
-            {
+            if chosen.as_ref().is_none_or(|c| judged.broken() < c.broken()) {
                 chosen = Some(judged);
             }
         }
         let Some(chosen) = chosen else {
-            return Err(Failure {
-                rule: EVALUATION_ERROR,
+            return Err(Stop {
+                reason: EngineReason::EvaluationError,
                 detail: "no evaluation was made".into(),
             });
         };
@@ -500,16 +311,12 @@ impl Engine {
         request: &UsageRequest,
         dataset: &Dataset,
         facts: &F,
-    ) -> Result<bool, Failure> {
-        let unavailable = Failure::facts;
+    ) -> Result<bool, Stop> {
         let grants = facts
-            .grants_of_requester(&request.requester)
-            .map_err(|e| unavailable(e.message().to_owned()))?;
+            .grants_of(&request.requester)
+            .map_err(|e| Stop::facts(&e))?;
         for g in grants.iter().filter(|g| g.requester == request.requester) {
-            let provider = match facts
-                .dataset(&g.dataset)
-                .map_err(|e| unavailable(e.message().to_owned()))?
-            {
+            let provider = match facts.dataset(&g.dataset).map_err(|e| Stop::facts(&e))? {
                 Some(d) => d.provider.clone(),
                 None => continue,
             };
@@ -520,10 +327,13 @@ impl Engine {
                 Ok(DisposalState::Overdue { .. }) => return Ok(true),
                 Ok(_) => {}
                 Err(e) => {
-                    return Err(unavailable(format!(
-                        "cannot tell whether disposal of grant `{}` is overdue: {e}",
-                        g.id
-                    )));
+                    return Err(Stop {
+                        reason: EngineReason::FactsUnavailable,
+                        detail: format!(
+                            "cannot tell whether disposal of grant `{}` is overdue: {e}",
+                            g.id
+                        ),
+                    });
                 }
             }
         }
@@ -532,16 +342,15 @@ impl Engine {
 
     fn judge<'a>(&'a self, facts: &RequestFacts<'_>, grant: Option<Cow<'a, Grant>>) -> Judged<'a> {
         let inner = &*self.inner;
+        let refused = |grant, error: String| Judged {
+            grant,
+            allow: false,
+            rules: Vec::new(),
+            errors: vec![error],
+        };
         let cedar = match cedar_request(&inner.names, facts, grant.as_deref()) {
             Ok(r) => r,
-            Err(e) => {
-                return Judged {
-                    grant,
-                    allow: false,
-                    rules: Vec::new(),
-                    errors: vec![format!("cannot build the policy request: {e}")],
-                };
-            }
+            Err(e) => return refused(grant, format!("cannot build the policy request: {e}")),
         };
         let response = inner
             .authorizer
@@ -551,30 +360,32 @@ impl Engine {
             .errors()
             .map(ToString::to_string)
             .collect();
-        let mut rules: Vec<&'a str> = Vec::new();
+        let mut rules: Vec<usize> = Vec::new();
         for id in response.diagnostics().reason() {
             match inner.policies.order.get(id.as_ref() as &str) {
-                Some(&i) => {
-                    if let Some(rule) = inner.policies.rules.get(i) {
-                        rules.push(rule.id.as_str());
-                    }
-                }
+                Some(&i) => rules.push(i),
                 None => {
-                    return Judged {
+                    return refused(
                         grant,
-                        allow: false,
-                        rules: Vec::new(),
-                        errors: vec![format!("policy `{id}` decided but has no loaded rule")],
-                    };
+                        format!("policy `{id}` decided but has no loaded rule"),
+                    );
                 }
             }
         }
-        rules.sort_by_key(|r| inner.policies.order.get(*r).copied().unwrap_or(usize::MAX));
+        rules.sort_unstable();
+        let permit = |i: &usize| {
+            inner
+                .policies
+                .rules
+                .get(*i)
+                .is_some_and(|r| r.id == RuleId::Permit)
+        };
         let allow = response.decision() == CedarDecision::Allow
             && errors.is_empty()
-            && rules == [PERMIT_RULE];
+            && rules.len() == 1
+            && rules.first().is_some_and(permit);
         if !allow {
-            rules.retain(|r| *r != PERMIT_RULE);
+            rules.retain(|i| !permit(i));
         }
         Judged {
             grant,
@@ -589,7 +400,7 @@ impl Engine {
         judged: Judged<'_>,
         request: &UsageRequest,
         dataset: Option<&Dataset>,
-        named_grant_problem: Option<(&GrantId, &'static str)>,
+        named_grant_problem: Option<(&GrantId, NamedGrantProblem)>,
     ) -> Decision {
         let inner = &*self.inner;
         let grant = judged.grant.as_deref();
@@ -599,17 +410,13 @@ impl Engine {
             grant,
             named_grant_problem,
         };
-        let rule = |id: &str| {
-            inner
-                .policies
-                .order
-                .get(id)
-                .and_then(|&i| inner.policies.rules.get(i))
-        };
-        let mut reasons: Vec<Reason> = judged
+        let deciding: Vec<&Rule> = judged
             .rules
             .iter()
-            .filter_map(|id| rule(id))
+            .filter_map(|&i| inner.policies.rules.get(i))
+            .collect();
+        let mut reasons: Vec<Reason> = deciding
+            .iter()
             .map(|r| explain::reason(r, &situation))
             .collect();
         let grant_id = grant.map(|g| g.id.clone());
@@ -627,18 +434,16 @@ impl Engine {
         }
         if !judged.errors.is_empty() {
             reasons.push(explain::engine_reason(
-                EVALUATION_ERROR,
+                EngineReason::EvaluationError,
                 &judged.errors.join("; "),
             ));
         }
         if reasons.is_empty() {
-            reasons.push(explain::engine_reason(DEFAULT_DENY, ""));
+            reasons.push(explain::engine_reason(EngineReason::DefaultDeny, ""));
         }
-        let ended = judged
-            .rules
-            .iter()
-            .any(|r| *r == "GS-PERIOD-ENDED" || *r == "GS-PURPOSE-ENDED");
-        let disposed = judged.rules.contains(&"GS-DISPOSED");
+        let broke = |rule: StatutoryRule| deciding.iter().any(|r| r.id == RuleId::Statutory(rule));
+        let ended = broke(StatutoryRule::PeriodEnded) || broke(StatutoryRule::PurposeEnded);
+        let disposed = broke(StatutoryRule::Disposed);
         let obligations = match grant {
             Some(g) if ended && !disposed && g.requester == request.requester => {
                 vec![explain::dispose(g, &inner.calendar)]

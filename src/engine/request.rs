@@ -7,11 +7,12 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::error::RequestError;
-use crate::limits::{MAX_JSON_DEPTH, MAX_REQUEST_BYTES, MAX_REQUEST_ITEMS, check_json_depth};
-use crate::model::time::rfc3339;
+use crate::input::{ObjectError, check_json_depth, parse_object};
+use crate::limits::{MAX_JSON_DEPTH, MAX_REQUEST_BYTES, MAX_REQUEST_ITEMS};
 use crate::model::{
     DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId, SharingMethod,
 };
+use crate::time::rfc3339;
 
 /// What the requester wants to do with the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -96,7 +97,8 @@ impl UsageRequest {
     /// [`crate::limits::MAX_REQUEST_BYTES`] or nested deeper than
     /// [`crate::limits::MAX_JSON_DEPTH`]; [`RequestError::Json`] for an
     /// unknown, duplicate or missing key, a wrong type, a bad id or a
-    /// timestamp without an offset; [`RequestError::Invalid`] as
+    /// timestamp without an offset; [`RequestError::NotAnObject`];
+    /// [`RequestError::Invalid`] as
     /// [`UsageRequest::check`] says.
     pub fn from_json(json: &str) -> Result<Self, RequestError> {
         if json.len() > MAX_REQUEST_BYTES {
@@ -113,8 +115,10 @@ impl UsageRequest {
                 max: MAX_JSON_DEPTH,
             });
         }
-        let request: UsageRequest = crate::limits::parse_object(json, "a request")
-            .map_err(|message| RequestError::Json { message })?;
+        let request: UsageRequest = parse_object(json).map_err(|e| match e {
+            ObjectError::NotAnObject => RequestError::NotAnObject,
+            ObjectError::Json { location, source } => RequestError::Json { location, source },
+        })?;
         request.check()?;
         Ok(request)
     }

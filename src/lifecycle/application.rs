@@ -4,14 +4,15 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::calendar::{Calendar, CalendarError, WorkingDays, china_date};
 use super::catalog::{Finding, Severity, Subject};
-use crate::model::time::{format_rfc3339, rfc3339};
+use crate::calendar::{Calendar, WorkingDays};
+use crate::error::{CalendarError, ReplyError};
 use crate::model::{
     Approval, CatalogStatus, Dataset, DatasetId, DepartmentId, DisposalInstruction, Grant, GrantId,
-    GrantStatus, ItemName, PurposeCode, Sharing, SharingMethod,
+    GrantStatus, ItemName, PurposeCode, Sharing, SharingClass, SharingMethod,
 };
 use crate::registry::Registry;
+use crate::time::{china_date, format_rfc3339, rfc3339};
 
 /// Working days to reply to an application for `unconditional` data (Art. 21).
 pub const REPLY_DAYS_UNCONDITIONAL: u32 = 1;
@@ -249,10 +250,10 @@ pub fn check_application(app: &Application, registry: &Registry) -> Vec<Finding>
 
 /// The reply deadline in working days for a dataset's sharing class
 /// (Art. 21).
-pub fn reply_days(sharing: &Sharing) -> u32 {
-    match sharing {
-        Sharing::Unconditional => REPLY_DAYS_UNCONDITIONAL,
-        Sharing::Conditional { .. } | Sharing::NotShared { .. } => REPLY_DAYS_CONDITIONAL,
+pub fn reply_days(class: SharingClass) -> u32 {
+    match class {
+        SharingClass::Unconditional => REPLY_DAYS_UNCONDITIONAL,
+        SharingClass::Conditional | SharingClass::NotShared => REPLY_DAYS_CONDITIONAL,
     }
 }
 
@@ -267,48 +268,6 @@ pub struct Extension {
     pub approved_by: String,
     /// The special reason.
     pub reason: String,
-}
-
-/// A reply that cannot be given.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ReplyError {
-    /// Refusal without reasons (Art. 21: 应当说明理由).
-    #[error("a refusal must give its reasons (Art. 21)")]
-    RefusalWithoutReasons,
-    /// Refusing or approving an incomplete application.
-    #[error(
-        "application `{application}` is incomplete ({codes}): it can only be sent back for supplement, listing every missing part at once (Art. 21)"
-    )]
-    Incomplete {
-        /// The application.
-        application: String,
-        /// The finding codes, comma-separated.
-        codes: String,
-    },
-    /// A supplement request for a complete application.
-    #[error("application `{application}` is complete: nothing to supplement")]
-    NothingToSupplement {
-        /// The application.
-        application: String,
-    },
-    /// Approving a `not_shared` entry.
-    #[error(
-        "dataset `{dataset}` is not_shared: the application must be refused with its legal basis (Art. 14–15)"
-    )]
-    NotShared {
-        /// The dataset.
-        dataset: DatasetId,
-    },
-    /// An extension over the limit or without an approver.
-    #[error("invalid extension: {0}")]
-    Extension(String),
-    /// An approval wider than the application or the catalog entry.
-    #[error("the approval exceeds {0}")]
-    ExceedsApplication(String),
-    /// The working-day calendar does not cover a needed date.
-    #[error(transparent)]
-    Calendar(#[from] CalendarError),
 }
 
 /// How the provider answers.
@@ -382,7 +341,7 @@ pub struct ReplyOutcome {
 pub fn reply_deadline(
     calendar: &Calendar,
     received: &DateTime<FixedOffset>,
-    sharing: &Sharing,
+    class: SharingClass,
     extension_days: u32,
 ) -> Result<WorkingDays, ReplyError> {
     if extension_days > MAX_EXTENSION_DAYS {
@@ -390,7 +349,7 @@ pub fn reply_deadline(
             "{extension_days} working days is over the limit of {MAX_EXTENSION_DAYS} (Art. 21)"
         )));
     }
-    Ok(calendar.add_working_days(china_date(received), reply_days(sharing) + extension_days)?)
+    Ok(calendar.add_working_days(china_date(received), reply_days(class) + extension_days)?)
 }
 
 /// The delivery deadline: 20 working days after the approving reply
@@ -470,7 +429,7 @@ pub fn reply(
         ));
     }
     let extension_days = reply.extension.as_ref().map_or(0, |e| e.working_days);
-    let due = reply_deadline(calendar, &app.received_at, sharing, extension_days)?.due;
+    let due = reply_deadline(calendar, &app.received_at, sharing.class(), extension_days)?.due;
     let mut violations = Vec::new();
     if china_date(&reply.replied_at) > due {
         violations.push(Finding::new(
@@ -544,7 +503,7 @@ pub fn reply(
             }
             if not_shared_basis.is_some() {
                 return Err(ReplyError::NotShared {
-                    dataset: app.dataset.clone(),
+                    dataset: app.dataset.to_string(),
                 });
             }
             let items = items.clone().unwrap_or_else(|| app.items.clone());

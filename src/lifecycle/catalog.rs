@@ -3,6 +3,7 @@
 //! articles, the record it concerns and a sentence in Chinese and English.
 
 use std::collections::HashSet;
+use std::fmt;
 
 use serde::Serialize;
 
@@ -30,6 +31,7 @@ pub struct Subject {
 
 /// One problem found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// Stable code, such as `CAT-NOT-SHARED-BAD-BASIS`.
     pub code: &'static str,
@@ -68,6 +70,44 @@ impl Finding {
     /// Whether it is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+}
+
+impl Severity {
+    /// The wire name: `warning` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// The Chinese name: 提示 or 错误.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Severity::Warning => "提示",
+            Severity::Error => "错误",
+        }
+    }
+}
+
+/// A finding as a person reads it: its code, severity, articles and the
+/// record, then the problem in Chinese and in English on lines of their
+/// own.
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "[{}] {} {} 第{}条 {} `{}`",
+            self.code,
+            self.severity.zh(),
+            self.severity.as_str(),
+            self.articles.join("、"),
+            self.subject.kind,
+            self.subject.id
+        )?;
+        writeln!(f, "    {}", self.zh)?;
+        write!(f, "    {}", self.en)
     }
 }
 
@@ -123,7 +163,7 @@ fn grant_subject(g: &Grant) -> Subject {
 ///
 /// ```
 /// use govshare::Registry;
-/// use govshare::lifecycle::catalog::validate;
+/// use govshare::lifecycle::validate;
 ///
 /// let registry = Registry::from_json_str(r#"{"departments": [], "grants": [], "datasets": [
 ///   {"id": "tax-detail", "name": "涉税明细", "provider": "hz-tax", "status": "published",

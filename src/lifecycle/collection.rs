@@ -33,7 +33,7 @@ pub struct ObtainableItem {
 ///
 /// ```
 /// use govshare::{DepartmentId, ItemName, Registry};
-/// use govshare::lifecycle::collection::duplicate_collection;
+/// use govshare::lifecycle::duplicate_collection;
 ///
 /// let registry = Registry::from_json_str(include_str!("../../examples/data/registry.json"))?;
 /// let form = [ItemName::new("uscc")?, ItemName::new("phone")?];

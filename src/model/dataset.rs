@@ -151,14 +151,58 @@ pub enum Sharing {
 }
 
 impl Sharing {
+    /// The sharing class, without its conditions.
+    pub fn class(&self) -> SharingClass {
+        match self {
+            Sharing::Unconditional => SharingClass::Unconditional,
+            Sharing::Conditional { .. } => SharingClass::Conditional,
+            Sharing::NotShared { .. } => SharingClass::NotShared,
+        }
+    }
+
     /// The wire name of the class: `unconditional`, `conditional` or
     /// `not_shared`.
     pub fn class_name(&self) -> &'static str {
+        self.class().as_str()
+    }
+}
+
+/// The sharing class (共享属性) alone, Art. 14: what the reply deadline and
+/// the rules on refusal depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SharingClass {
+    /// 无条件共享.
+    Unconditional,
+    /// 有条件共享.
+    Conditional,
+    /// 不予共享.
+    NotShared,
+}
+
+impl SharingClass {
+    /// The wire name: `unconditional`, `conditional` or `not_shared`.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Sharing::Unconditional => "unconditional",
-            Sharing::Conditional { .. } => "conditional",
-            Sharing::NotShared { .. } => "not_shared",
+            SharingClass::Unconditional => "unconditional",
+            SharingClass::Conditional => "conditional",
+            SharingClass::NotShared => "not_shared",
         }
+    }
+
+    /// The Chinese name of the class.
+    pub fn zh(self) -> &'static str {
+        match self {
+            SharingClass::Unconditional => "无条件共享",
+            SharingClass::Conditional => "有条件共享",
+            SharingClass::NotShared => "不予共享",
+        }
+    }
+}
+
+impl std::fmt::Display for SharingClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -243,7 +287,7 @@ pub struct Assessment {
     /// Reference to the personal-information impact assessment.
     pub personal_information_impact: String,
     /// When the assessments were completed.
-    #[serde(with = "crate::model::time::rfc3339")]
+    #[serde(with = "crate::time::rfc3339")]
     pub at: chrono::DateTime<chrono::FixedOffset>,
 }
 
@@ -255,7 +299,7 @@ pub struct Approval {
     /// Who approved.
     pub by: String,
     /// When.
-    #[serde(with = "crate::model::time::rfc3339")]
+    #[serde(with = "crate::time::rfc3339")]
     pub at: chrono::DateTime<chrono::FixedOffset>,
 }
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::DepartmentId;
+use crate::error::IdError;
 
 /// The level of government a department belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -33,6 +34,12 @@ impl Level {
     }
 }
 
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A six-digit administrative division code (GB/T 2260), such as `330100`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -43,15 +50,13 @@ impl RegionCode {
     ///
     /// # Errors
     ///
-    /// Returns a message when the code is not exactly six ASCII digits.
-    pub fn new(value: impl Into<String>) -> Result<Self, String> {
+    /// [`IdError::Region`] when the code is not exactly six ASCII digits.
+    pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
         let value = value.into();
         if value.len() == 6 && value.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(value))
         } else {
-            Err(format!(
-                "region `{value}` is not a six-digit administrative division code (GB/T 2260)"
-            ))
+            Err(IdError::Region { value })
         }
     }
 
@@ -62,8 +67,8 @@ impl RegionCode {
 }
 
 impl TryFrom<String> for RegionCode {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, String> {
+    type Error = IdError;
+    fn try_from(value: String) -> Result<Self, IdError> {
         Self::new(value)
     }
 }

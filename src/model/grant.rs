@@ -3,7 +3,9 @@
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use super::time::rfc3339;
+use crate::error::IdError;
+use crate::time::rfc3339;
+
 use super::{DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId, SharingMethod};
 
 /// How the provider requires the data to be disposed of once the purpose
@@ -116,18 +118,12 @@ enum WireConsentKind {
 }
 
 impl TryFrom<WireConsent> for Consent {
-    type Error = String;
-    fn try_from(w: WireConsent) -> Result<Self, String> {
+    type Error = IdError;
+    fn try_from(w: WireConsent) -> Result<Self, IdError> {
         let scope = match w.kind {
-            WireConsentKind::Item => {
-                ConsentScope::Item(ItemName::new(w.value).map_err(|e| e.to_string())?)
-            }
-            WireConsentKind::Purpose => {
-                ConsentScope::Purpose(PurposeCode::new(w.value).map_err(|e| e.to_string())?)
-            }
-            WireConsentKind::Recipient => {
-                ConsentScope::Recipient(RecipientId::new(w.value).map_err(|e| e.to_string())?)
-            }
+            WireConsentKind::Item => ConsentScope::Item(ItemName::new(w.value)?),
+            WireConsentKind::Purpose => ConsentScope::Purpose(PurposeCode::new(w.value)?),
+            WireConsentKind::Recipient => ConsentScope::Recipient(RecipientId::new(w.value)?),
         };
         Ok(Consent { scope, at: w.at })
     }

@@ -5,9 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::IdError;
-
-/// The longest identifier accepted anywhere, in bytes.
-pub const MAX_ID_LEN: usize = 256;
+use crate::limits::MAX_ID_LEN;
 
 fn check_id(kind: &'static str, value: &str) -> Result<(), IdError> {
     if value.is_empty() {
@@ -48,7 +46,7 @@ macro_rules! string_id {
             /// # Errors
             ///
             /// Returns [`IdError`] when the value is empty, longer than
-            /// [`MAX_ID_LEN`] bytes, holds a control character, or starts or
+            /// [`crate::limits::MAX_ID_LEN`] bytes, holds a control character, or starts or
             /// ends with white space.
             pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
                 let value = value.into();

@@ -1,19 +1,21 @@
 //! The domain: departments, catalog entries and their items and sharing
-//! classes, grants, purposes, and the identifiers that name them.
+//! classes, grants, purposes, the identifiers that name them, and the
+//! lifecycle transitions that change a grant.
 
 mod dataset;
 mod department;
 mod grant;
 mod ids;
-pub mod time;
+mod transition;
 
 pub use dataset::{
     Approval, Assessment, CatalogStatus, DataGrade, DataItem, Dataset, LegalBasis, LegalBasisKind,
-    SecretKind, Sharing, SharingMethod,
+    SecretKind, Sharing, SharingClass, SharingMethod,
 };
 pub use department::{Department, Level, RegionCode};
 pub use grant::{
     Consent, ConsentScope, DisposalInstruction, DisposalMethod, DisposalRecord, DisposalTrigger,
     EndTrigger, Grant, GrantStatus, PurposeEnd, Suspension, Violation,
 };
-pub use ids::{DatasetId, DepartmentId, GrantId, ItemName, MAX_ID_LEN, PurposeCode, RecipientId};
+pub use ids::{DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId};
+pub use transition::{Change, Transition};

@@ -17,7 +17,7 @@ macro_rules! policy_file {
 }
 
 /// The Cedar schema.
-pub(crate) const SCHEMA: (&str, &str) = (
+pub(super) const SCHEMA: (&str, &str) = (
     "govshare.cedarschema",
     include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -26,7 +26,7 @@ pub(crate) const SCHEMA: (&str, &str) = (
 );
 
 /// `policies/statutory/*.cedar`, in file-name order.
-pub(crate) const STATUTORY: &[(&str, &str)] = &[
+pub(super) const STATUTORY: &[(&str, &str)] = &[
     policy_file!("statutory", "00-permit.cedar"),
     policy_file!("statutory", "01-unknown-requester.cedar"),
     policy_file!("statutory", "02-not-published.cedar"),
@@ -46,7 +46,7 @@ pub(crate) const STATUTORY: &[(&str, &str)] = &[
 ];
 
 /// `policies/optional/*.cedar`, in file-name order.
-pub(crate) const OPTIONAL: &[(&str, &str)] = &[policy_file!(
+pub(super) const OPTIONAL: &[(&str, &str)] = &[policy_file!(
     "optional",
     "block-while-disposal-overdue.cedar"
 )];

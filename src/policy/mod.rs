@@ -3,49 +3,31 @@
 //! validation; and the rule metadata read from each policy's annotations.
 //!
 //! Every policy carries `@id`, `@articles`, `@zh` and `@en`. The statutory
-//! set must hold exactly the rules of the catalog ([`RULE_CATALOG`]) and the
-//! one permit [`PERMIT_RULE`]; every other policy may only `forbid`, so
-//! nothing loaded beside the floor can lower it.
+//! set must hold exactly the rules of the catalog
+//! ([`StatutoryRule::CATALOG`]) and the one permit (`GS-PERMIT`); every
+//! other policy may only `forbid`, so nothing loaded beside the floor can
+//! lower it.
 
-pub(crate) mod embedded;
+mod embedded;
+mod sources;
 
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 use std::str::FromStr;
 
 use cedar_policy::{Effect, PolicyId, PolicySet, Schema, ValidationMode, Validator};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+pub(crate) use sources::{PolicySources, read_policy_file};
+
+use crate::decision::{RuleId, StatutoryRule};
 use crate::error::LoadError;
 use crate::limits::MAX_POLICY_FILE_BYTES;
 
-/// The statutory rules in catalog order (DESIGN §3). A deny lists its
-/// reasons in this order. These ids are a public contract: never renamed,
-/// never reused.
-pub const RULE_CATALOG: [&str; 15] = [
-    "GS-UNKNOWN-REQUESTER",
-    "GS-NOT-PUBLISHED",
-    "GS-NOT-SHARED",
-    "GS-NO-GRANT",
-    "GS-GRANT-OTHER-REQUESTER",
-    "GS-SCOPE-EXPANSION",
-    "GS-PURPOSE-CHANGE",
-    "GS-THIRD-PARTY",
-    "GS-METHOD-NOT-GRANTED",
-    "GS-NOT-YET-VALID",
-    "GS-PERIOD-ENDED",
-    "GS-PURPOSE-ENDED",
-    "GS-GRANT-SUSPENDED",
-    "GS-GRANT-TERMINATED",
-    "GS-DISPOSED",
-];
-
-/// The id of the statutory permit: the one reason of every allow.
-pub const PERMIT_RULE: &str = "GS-PERMIT";
-
 /// The prefix reserved for rules shipped with govshare. Local policies use
 /// ids of their own.
-pub const RESERVED_PREFIX: &str = "GS-";
+const RESERVED_PREFIX: &str = "GS-";
 
 /// Whether a rule allows or forbids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -55,6 +37,16 @@ pub enum RuleEffect {
     Permit,
     /// A forbid.
     Forbid,
+}
+
+impl RuleEffect {
+    /// The wire name: `permit` or `forbid`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleEffect::Permit => "permit",
+            RuleEffect::Forbid => "forbid",
+        }
+    }
 }
 
 /// Where a rule came from.
@@ -69,11 +61,35 @@ pub enum RuleOrigin {
     Local,
 }
 
+impl RuleOrigin {
+    /// The wire name: `statutory`, `optional` or `local`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleOrigin::Statutory => "statutory",
+            RuleOrigin::Optional => "optional",
+            RuleOrigin::Local => "local",
+        }
+    }
+}
+
+impl fmt::Display for RuleEffect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for RuleOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A loaded rule, as its annotations describe it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Rule {
     /// `@id`: the stable rule id.
-    pub id: String,
+    pub id: RuleId,
     /// `@articles`: the articles it enforces, such as `25` and `40(2)`.
     pub articles: Vec<String>,
     /// `@zh`: the rule in Chinese.
@@ -96,6 +112,23 @@ pub(crate) struct PolicyFile {
     pub origin: RuleOrigin,
 }
 
+/// A rule as a person reads it: id, effect, origin, articles and its
+/// statement in both languages, on one line.
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:<26} {:<7} {:<9} 第{}条  {} / {}",
+            self.id.as_str(),
+            self.effect.as_str(),
+            self.origin.as_str(),
+            self.articles.join("、"),
+            self.zh,
+            self.en
+        )
+    }
+}
+
 /// The loaded, validated policy set with its rule metadata.
 #[derive(Debug)]
 pub(crate) struct LoadedPolicies {
@@ -103,7 +136,8 @@ pub(crate) struct LoadedPolicies {
     /// Rules in reason order: statutory in catalog order, then optional and
     /// local rules by id.
     pub rules: Vec<Rule>,
-    /// Rule id → position in `rules`.
+    /// Rule id (its text, which is also its Cedar policy id) → position in
+    /// `rules`.
     pub order: HashMap<String, usize>,
     /// `sha256:` and the hex digest of the schema and every policy file.
     pub digest: String,
@@ -143,7 +177,7 @@ pub(crate) fn load(
         .map(|(s, _warnings)| s)
         .map_err(|e| LoadError::Schema {
             origin: schema_name.to_owned(),
-            message: e.to_string(),
+            source: Box::new(e),
         })?;
 
     let mut set = PolicySet::new();
@@ -167,7 +201,8 @@ pub(crate) fn load(
         }
         let parsed = PolicySet::from_str(&file.text).map_err(|e| LoadError::PolicySyntax {
             file: file.name.clone(),
-            message: e.to_string(),
+            message: "the file does not parse as Cedar policies".into(),
+            source: Some(Box::new(e)),
         })?;
         if let Some(t) = parsed.templates().next() {
             return Err(LoadError::PolicyRejected {
@@ -189,6 +224,7 @@ pub(crate) fn load(
             return Err(LoadError::PolicySyntax {
                 file: file.name.clone(),
                 message: "the file holds no policy".into(),
+                source: None,
             });
         }
         for (n, policy) in policies.into_iter().enumerate() {
@@ -218,17 +254,18 @@ pub(crate) fn load(
                 Effect::Permit => RuleEffect::Permit,
                 Effect::Forbid => RuleEffect::Forbid,
             };
+            let rule_id = RuleId::from_id(&id);
             match file.origin {
                 RuleOrigin::Statutory => {
-                    let expected = if id == PERMIT_RULE {
-                        RuleEffect::Permit
-                    } else if RULE_CATALOG.contains(&id.as_str()) {
-                        RuleEffect::Forbid
-                    } else {
-                        return Err(rejected(
-                            &id,
-                            "not a rule of the statutory catalog; put local rules in local policy files".into(),
-                        ));
+                    let expected = match rule_id {
+                        RuleId::Permit => RuleEffect::Permit,
+                        RuleId::Statutory(_) => RuleEffect::Forbid,
+                        RuleId::Engine(_) | RuleId::Policy(_) => {
+                            return Err(rejected(
+                                &id,
+                                "not a rule of the statutory catalog; put local rules in local policy files".into(),
+                            ));
+                        }
                     };
                     if effect != expected {
                         return Err(rejected(
@@ -271,7 +308,7 @@ pub(crate) fn load(
                 .map_err(|e| rejected(&id, e.to_string()))?;
             file_of.insert(id.clone(), file.name.clone());
             rules.push(Rule {
-                id,
+                id: rule_id,
                 articles,
                 zh: annotation(policy, "zh").unwrap_or_default(),
                 en: annotation(policy, "en").unwrap_or_default(),
@@ -282,15 +319,17 @@ pub(crate) fn load(
         }
     }
 
-    let present: HashSet<&str> = rules
+    let present: HashSet<&RuleId> = rules
         .iter()
         .filter(|r| r.origin == RuleOrigin::Statutory)
-        .map(|r| r.id.as_str())
+        .map(|r| &r.id)
         .collect();
-    for rule in std::iter::once(PERMIT_RULE).chain(RULE_CATALOG) {
-        if !present.contains(rule) {
+    let floor = std::iter::once(RuleId::Permit)
+        .chain(StatutoryRule::CATALOG.into_iter().map(RuleId::Statutory));
+    for rule in floor {
+        if !present.contains(&rule) {
             return Err(LoadError::MissingStatutoryRule {
-                rule: rule.to_owned(),
+                rule: rule.as_str().to_owned(),
             });
         }
     }
@@ -309,7 +348,7 @@ pub(crate) fn load(
     let order = rules
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.id.clone(), i))
+        .map(|(i, r)| (r.id.as_str().to_owned(), i))
         .collect();
     let digest = format!("sha256:{}", crate::digest::hex(hasher.finalize()));
     Ok(LoadedPolicies {
@@ -323,11 +362,12 @@ pub(crate) fn load(
 
 /// Sort key: the permit, the catalog in order, then other rules by id.
 fn rule_rank(rule: &Rule) -> (usize, String) {
-    if rule.id == PERMIT_RULE {
-        return (0, String::new());
-    }
-    match RULE_CATALOG.iter().position(|r| *r == rule.id) {
-        Some(i) => (1 + i, String::new()),
-        None => (1 + RULE_CATALOG.len(), rule.id.clone()),
+    match &rule.id {
+        RuleId::Permit => (0, String::new()),
+        RuleId::Statutory(r) => (1 + r.position(), String::new()),
+        RuleId::Engine(_) | RuleId::Policy(_) => (
+            1 + StatutoryRule::CATALOG.len(),
+            rule.id.as_str().to_owned(),
+        ),
     }
 }

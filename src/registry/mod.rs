@@ -1,8 +1,10 @@
 //! The facts a decision needs: the in-memory [`Registry`] loaded from JSON,
-//! and the [`FactSource`] trait through which a host can serve the same facts
-//! from its own database.
+//! the [`FactSource`] trait through which a host can serve the same facts
+//! from its own database, the checked changes that are the one way a loaded
+//! registry changes, and where each grant stands with respect to disposal.
 
-pub mod journal;
+mod change;
+mod disposal;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -10,31 +12,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::LoadError;
-use crate::limits::{MAX_JSON_DEPTH, MAX_REGISTRY_BYTES, check_json_depth};
+pub use change::CheckedChange;
+pub use disposal::{DisposalEntry, DisposalState, disposal_due, disposal_state, overdue_disposals};
+
+use crate::error::{FactError, LoadError, TransitionError};
+use crate::input::{ObjectError, check_json_depth, parse_object};
+use crate::limits::{MAX_JSON_DEPTH, MAX_REGISTRY_BYTES};
 use crate::model::{Dataset, DatasetId, Department, DepartmentId, Grant, GrantId};
-
-/// A host's failure to produce a fact (a database down, a timeout). The
-/// engine turns it into a deny that says so.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct FactError {
-    message: String,
-}
-
-impl FactError {
-    /// A fact error with a message for the decision's explanation.
-    pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-        }
-    }
-
-    /// The message.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
 
 /// Where the engine gets the facts of one request: the requester, the
 /// dataset and the candidate grants. [`Registry`] implements it; a host can
@@ -82,10 +66,7 @@ pub trait FactSource {
     /// # Errors
     ///
     /// A [`FactError`] when the source cannot answer.
-    fn grants_of_requester(
-        &self,
-        requester: &DepartmentId,
-    ) -> Result<Vec<Cow<'_, Grant>>, FactError> {
+    fn grants_of(&self, requester: &DepartmentId) -> Result<Vec<Cow<'_, Grant>>, FactError> {
         Err(FactError::new(format!(
             "this fact source cannot list the grants of `{requester}`"
         )))
@@ -204,29 +185,13 @@ impl Registry {
     ///
     /// # Errors
     ///
-    /// [`LoadError::Registry`] naming the line, column and problem (unknown
-    /// or missing key, bad value, bad id or timestamp), [`LoadError::TooLarge`]
-    /// over [`crate::limits::MAX_REGISTRY_BYTES`], or
-    /// [`LoadError::DuplicateId`].
+    /// [`LoadError::RegistryJson`] naming the value, line, column and
+    /// problem (unknown or missing key, bad value, bad id or timestamp),
+    /// [`LoadError::Registry`] for a document that is not an object or is
+    /// nested too deeply, [`LoadError::TooLarge`] over
+    /// [`crate::limits::MAX_REGISTRY_BYTES`], or [`LoadError::DuplicateId`].
     pub fn from_json_str(json: &str) -> Result<Self, LoadError> {
-        Self::from_json_str_named(json, "<memory>")
-    }
-
-    /// Reads and parses a registry file.
-    ///
-    /// # Errors
-    ///
-    /// As [`Registry::from_json_str`], plus [`LoadError::Io`].
-    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        Self::from_json_str_named(&text, &path.display().to_string())
-    }
-
-    fn from_json_str_named(json: &str, origin: &str) -> Result<Self, LoadError> {
+        let origin = "<memory>";
         if json.len() > MAX_REGISTRY_BYTES {
             return Err(LoadError::TooLarge {
                 what: "registry",
@@ -243,14 +208,32 @@ impl Registry {
                 ),
             });
         }
-        let doc: RegistryDoc =
-            crate::limits::parse_object(json, "a registry").map_err(|message| {
-                LoadError::Registry {
-                    origin: origin.to_owned(),
-                    message,
-                }
-            })?;
+        let doc: RegistryDoc = parse_object(json).map_err(|e| match e {
+            ObjectError::NotAnObject => LoadError::Registry {
+                origin: origin.to_owned(),
+                message: "a registry must be a JSON object".into(),
+            },
+            ObjectError::Json { location, source } => LoadError::RegistryJson {
+                origin: origin.to_owned(),
+                location,
+                source,
+            },
+        })?;
         Self::build(origin, doc.departments, doc.datasets, doc.grants)
+    }
+
+    /// Reads and parses a registry file.
+    ///
+    /// # Errors
+    ///
+    /// As [`Registry::from_json_str`], plus [`LoadError::Io`].
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_json_str(&text).map_err(|e| e.with_origin(&path.display().to_string()))
     }
 
     /// The registry in the wire format.
@@ -298,7 +281,7 @@ impl Registry {
     }
 
     /// Every grant of `requester` for `dataset`, in load order.
-    pub fn grants_of(
+    pub fn iter_grants_for(
         &self,
         requester: &DepartmentId,
         dataset: &DatasetId,
@@ -312,20 +295,29 @@ impl Registry {
             .filter_map(|&i| self.grants.get(i))
     }
 
-    /// The grant with this id, for a lifecycle transition.
-    pub(crate) fn grant_mut(&mut self, id: &GrantId) -> Option<&mut Grant> {
-        let i = *self.grant_index.get(id)?;
-        self.grants.get_mut(i)
+    /// Replaces a grant by its new state (a committed change).
+    fn replace_grant(&mut self, grant: Grant) -> Result<(), TransitionError> {
+        let slot = self
+            .grant_index
+            .get(&grant.id)
+            .and_then(|&i| self.grants.get_mut(i));
+        match slot {
+            Some(slot) => {
+                *slot = grant;
+                Ok(())
+            }
+            None => Err(TransitionError::UnknownGrant {
+                grant: grant.id.to_string(),
+            }),
+        }
     }
 
-    /// Adds an approved grant.
-    ///
-    /// # Errors
-    ///
-    /// The id, when a grant with it exists already.
-    pub(crate) fn insert_grant(&mut self, grant: Grant) -> Result<(), GrantId> {
+    /// Adds an approved grant (a committed change).
+    fn insert_grant(&mut self, grant: Grant) -> Result<(), TransitionError> {
         if self.grant_index.contains_key(&grant.id) {
-            return Err(grant.id);
+            return Err(TransitionError::DuplicateGrant {
+                grant: grant.id.to_string(),
+            });
         }
         let i = self.grants.len();
         self.grant_index.insert(grant.id.clone(), i);
@@ -342,10 +334,7 @@ impl Registry {
     }
 
     /// Every grant of `requester`, in load order.
-    pub fn grants_of_requester_iter(
-        &self,
-        requester: &DepartmentId,
-    ) -> impl Iterator<Item = &Grant> {
+    pub fn iter_grants_of(&self, requester: &DepartmentId) -> impl Iterator<Item = &Grant> {
         self.requester_index
             .get(requester)
             .into_iter()
@@ -373,18 +362,12 @@ impl FactSource for Registry {
         dataset: &DatasetId,
     ) -> Result<Vec<Cow<'_, Grant>>, FactError> {
         Ok(self
-            .grants_of(requester, dataset)
+            .iter_grants_for(requester, dataset)
             .map(Cow::Borrowed)
             .collect())
     }
 
-    fn grants_of_requester(
-        &self,
-        requester: &DepartmentId,
-    ) -> Result<Vec<Cow<'_, Grant>>, FactError> {
-        Ok(self
-            .grants_of_requester_iter(requester)
-            .map(Cow::Borrowed)
-            .collect())
+    fn grants_of(&self, requester: &DepartmentId) -> Result<Vec<Cow<'_, Grant>>, FactError> {
+        Ok(self.iter_grants_of(requester).map(Cow::Borrowed).collect())
     }
 }

@@ -11,7 +11,7 @@ pub fn demo() -> Registry {
 }
 
 pub fn t(s: &str) -> DateTime<FixedOffset> {
-    govshare::model::time::parse_rfc3339(s).unwrap()
+    govshare::time::parse_rfc3339(s).unwrap()
 }
 
 /// The demo registry as JSON, changed by `edit`, then loaded.

@@ -3,10 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use govshare::audit::{Query, Record, RecordLog, RecordSink, UseCategory, UseEvent, query, verify};
-use govshare::lifecycle::transition::{Change, Transition, apply};
-use govshare::model::Violation;
-use govshare::registry::journal::{DurableRegistry, FileJournal, JournalError};
+use govshare::JournalError;
+use govshare::Violation;
+use govshare::audit::{Query, Record, RecordSink, UseCategory, UseEvent};
+use govshare::lifecycle::{Change, Transition};
+use govshare::store::{DurableRegistry, FileJournal, RecordLog};
 use govshare::{DisposalMethod, EndTrigger, Engine, GrantId, Registry, UsageRequest};
 
 use super::common::{demo, t};
@@ -53,13 +54,7 @@ fn write_journal(path: &Path) {
     }
 }
 
-fn open(
-    path: &Path,
-) -> (
-    Registry,
-    Option<govshare::registry::journal::TornTail>,
-    usize,
-) {
+fn open(path: &Path) -> (Registry, Option<govshare::store::TornTail>, usize) {
     let store = FileJournal::open(path, &demo()).unwrap();
     let report = store.report().clone();
     (
@@ -86,7 +81,7 @@ fn a_crash_at_any_byte_of_the_last_append_loses_only_that_event() {
         + 1;
     let mut expected = demo();
     for tr in &transitions()[..n - 1] {
-        apply(&mut expected, tr).unwrap();
+        expected.apply(tr).unwrap();
     }
     for cut in last_start..bytes.len() {
         let path = dir.join(format!("cut-{cut}.jsonl"));
@@ -149,7 +144,7 @@ fn a_journal_belongs_to_its_base_registry() {
     let path = dir.join("j.jsonl");
     write_journal(&path);
     let mut other = demo();
-    apply(&mut other, &transitions()[0]).unwrap();
+    other.apply(&transitions()[0]).unwrap();
     let err = FileJournal::open(&path, &other).unwrap_err();
     assert!(matches!(err, JournalError::OtherBase { .. }), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
@@ -232,7 +227,7 @@ fn a_journal_replays_to_the_same_decisions() {
     write_journal(&path);
     let mut direct = demo();
     for tr in transitions() {
-        apply(&mut direct, &tr).unwrap();
+        direct.apply(&tr).unwrap();
     }
     let (replayed, _, _) = open(&path);
     let engine = Engine::builder().build().unwrap();
@@ -342,7 +337,7 @@ fn log_of(path: &Path, n: usize) -> Vec<String> {
 
 fn broken_line(path: &Path, lines: &[String]) -> usize {
     std::fs::write(path, lines.join("\n") + "\n").unwrap();
-    let report = verify(path).unwrap();
+    let report = RecordLog::verify(path).unwrap();
     let broken = report
         .broken
         .unwrap_or_else(|| panic!("tampering not detected"));
@@ -351,7 +346,7 @@ fn broken_line(path: &Path, lines: &[String]) -> usize {
         "an altered log must not be opened for appending"
     );
     assert!(
-        query(path, &Query::default()).is_err(),
+        RecordLog::query(path, &Query::default()).is_err(),
         "an altered log must not be queried"
     );
     broken.line
@@ -362,8 +357,8 @@ fn every_tampering_is_found_and_located() {
     let dir = scratch("tamper");
     let path = dir.join("r.jsonl");
     let lines = log_of(&path, 10);
-    assert!(verify(&path).unwrap().broken.is_none());
-    assert_eq!(verify(&path).unwrap().entries, 10);
+    assert!(RecordLog::verify(&path).unwrap().broken.is_none());
+    assert_eq!(RecordLog::verify(&path).unwrap().entries, 10);
 
     let mut edited = lines.clone();
     edited[4] = edited[4].replace("第4批", "第9批");
@@ -400,14 +395,14 @@ fn a_torn_record_is_reported_and_cut_off() {
     let mut bytes = std::fs::read(&path).unwrap();
     bytes.extend_from_slice(b"{\"seq\":4,\"prev\":\"ab");
     std::fs::write(&path, &bytes).unwrap();
-    let report = verify(&path).unwrap();
+    let report = RecordLog::verify(&path).unwrap();
     assert!(report.broken.is_none());
     assert_eq!(report.torn.unwrap().line, 4);
     let log = RecordLog::open(&path).unwrap();
     assert!(log.torn().is_some());
     log.record(&event(3)).unwrap();
     drop(log);
-    let report = verify(&path).unwrap();
+    let report = RecordLog::verify(&path).unwrap();
     assert!(report.broken.is_none() && report.torn.is_none());
     assert_eq!(report.entries, 4);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -444,10 +439,10 @@ fn threads_appending_at_once_lose_nothing_and_the_chain_verifies() {
     for h in handles {
         h.join().unwrap();
     }
-    let report = verify(&path).unwrap();
+    let report = RecordLog::verify(&path).unwrap();
     assert!(report.broken.is_none());
     assert_eq!(report.entries, 200);
-    let mut times: Vec<_> = query(&path, &Query::default())
+    let mut times: Vec<_> = RecordLog::query(&path, &Query::default())
         .unwrap()
         .iter()
         .map(Record::at)
@@ -474,7 +469,7 @@ fn records_are_queried_by_grant_requester_dataset_and_time() {
     log.record_decision(&other, &engine.evaluate(&other, &demo()))
         .unwrap();
     drop(log);
-    let by_grant = query(
+    let by_grant = RecordLog::query(
         &path,
         &Query {
             grant: Some(id(G1)),
@@ -483,7 +478,7 @@ fn records_are_queried_by_grant_requester_dataset_and_time() {
     )
     .unwrap();
     assert_eq!(by_grant.len(), 5);
-    let by_requester = query(
+    let by_requester = RecordLog::query(
         &path,
         &Query {
             requester: Some("hz-housing".parse().unwrap()),
@@ -492,7 +487,7 @@ fn records_are_queried_by_grant_requester_dataset_and_time() {
     )
     .unwrap();
     assert_eq!(by_requester.len(), 1);
-    let by_dataset = query(
+    let by_dataset = RecordLog::query(
         &path,
         &Query {
             dataset: Some("hh-reg".parse().unwrap()),
@@ -506,7 +501,7 @@ fn records_are_queried_by_grant_requester_dataset_and_time() {
         until: Some(t("2026-03-02T10:03:00+08:00")),
         ..Query::default()
     };
-    assert_eq!(query(&path, &window).unwrap().len(), 2);
+    assert_eq!(RecordLog::query(&path, &window).unwrap().len(), 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -537,9 +532,9 @@ fn records_younger_than_three_years_cannot_be_pruned() {
     );
     log.record(&event(9)).unwrap();
     drop(log);
-    let report = verify(&path).unwrap();
+    let report = RecordLog::verify(&path).unwrap();
     assert!(report.broken.is_none(), "{:?}", report.broken);
     assert_eq!(report.entries, 3);
-    assert_eq!(query(&path, &Query::default()).unwrap().len(), 3);
+    assert_eq!(RecordLog::query(&path, &Query::default()).unwrap().len(), 3);
     std::fs::remove_dir_all(&dir).unwrap();
 }

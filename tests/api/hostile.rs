@@ -79,10 +79,10 @@ fn too_many_items_is_refused() {
 fn ids_over_the_length_limit_are_refused() {
     let long = format!("\"{}\"", "x".repeat(MAX_ID_LEN + 1));
     for key in ["requester", "dataset", "grant", "purpose"] {
-        let err = request_error(&with(key, &long)).to_string();
+        let err = govshare::error_report(&request_error(&with(key, &long)));
         assert!(err.contains("over the limit"), "{key}: {err}");
     }
-    let err = request_error(&with("items", &format!("[{long}]"))).to_string();
+    let err = govshare::error_report(&request_error(&with("items", &format!("[{long}]"))));
     assert!(err.contains("over the limit"), "{err}");
 }
 
@@ -106,15 +106,11 @@ fn malformed_requests_are_errors_naming_the_problem() {
         ("\u{feff}{}".to_owned(), "invalid request"),
     ];
     for (json, phrase) in cases {
-        let err = request_error(&json).to_string();
+        let err = govshare::error_report(&request_error(&json));
         assert!(err.contains(phrase), "{json}\n→ {err}\n(lacks {phrase})");
     }
-    assert!(request_error("").to_string().starts_with("invalid request"));
-    assert!(
-        request_error("null")
-            .to_string()
-            .starts_with("invalid request")
-    );
+    assert!(govshare::error_report(&request_error("")).starts_with("invalid request"));
+    assert!(govshare::error_report(&request_error("null")).starts_with("invalid request"));
 }
 
 #[test]
@@ -139,9 +135,7 @@ fn malformed_registries_name_the_problem() {
     let edit = |f: &dyn Fn(&mut serde_json::Value)| {
         let mut v = demo.clone();
         f(&mut v);
-        Registry::from_json_str(&v.to_string())
-            .unwrap_err()
-            .to_string()
+        govshare::error_report(&Registry::from_json_str(&v.to_string()).unwrap_err())
     };
     assert!(edit(&|v| v["grants"][0]["colour"] = "red".into()).contains("unknown field `colour`"));
     assert!(

@@ -4,19 +4,20 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use govshare::lifecycle::application::{
-    Application, Extension, Reply, ReplyDecision, ReplyError, check_application, check_delivery,
-    reply, reply_deadline,
+use govshare::Approval;
+use govshare::lifecycle::duplicate_collection;
+use govshare::lifecycle::overdue_disposals;
+use govshare::lifecycle::{
+    Application, Extension, Reply, ReplyDecision, check_application, check_delivery, reply,
+    reply_deadline,
 };
-use govshare::lifecycle::catalog::{CATALOG_CODES, Severity, validate};
-use govshare::lifecycle::collection::duplicate_collection;
-use govshare::lifecycle::disposal::overdue_disposals;
-use govshare::lifecycle::transition::{Change, Transition, TransitionError, apply};
-use govshare::model::Approval;
+use govshare::lifecycle::{CATALOG_CODES, Severity, validate};
+use govshare::lifecycle::{Change, Transition};
 use govshare::{
     Calendar, DepartmentId, DisposalInstruction, DisposalMethod, EndTrigger, Engine, GrantId,
-    GrantStatus, ItemName, Registry, Sharing, UsageRequest,
+    GrantStatus, ItemName, Registry, UsageRequest,
 };
+use govshare::{ReplyError, SharingClass, TransitionError};
 use serde_json::json;
 
 use super::common::{demo, demo_with, grant, t};
@@ -225,7 +226,7 @@ fn an_application_lists_everything_missing_at_once() {
     bad.items.push(ItemName::new("phone").unwrap());
     bad.methods.push(govshare::SharingMethod::Other);
     bad.valid_until = bad.valid_from;
-    bad.attestation = Some(govshare::lifecycle::application::Attestation {
+    bad.attestation = Some(govshare::lifecycle::Attestation {
         authenticity: true,
         legality: true,
         necessity: false,
@@ -284,18 +285,16 @@ fn approving_yields_a_grant_no_wider_than_asked() {
     assert_eq!(grant.status, GrantStatus::Active);
     // The new grant decides like any other.
     let mut registry = registry;
-    apply(
-        &mut registry,
-        &Transition::new(
+    registry
+        .apply(&Transition::new(
             t("2025-10-09T10:00:00+08:00"),
             "市场监管局",
             "批准",
             Change::GrantApproved {
                 grant: Box::new(grant.clone()),
             },
-        ),
-    )
-    .unwrap();
+        ))
+        .unwrap();
     let engine = Engine::builder().build().unwrap();
     let request = UsageRequest::from_json(&format!(
         r#"{{"requester": "hz-hrss", "dataset": "ent-reg", "grant": "{}", "action": "access", "method": "service_interface",
@@ -391,23 +390,20 @@ fn reply_deadlines_by_class() {
     let friday = t("2025-09-26T16:00:00+08:00");
     // Unconditional: one working day → the make-up Sunday 2025-09-28.
     assert_eq!(
-        reply_deadline(&calendar, &friday, &Sharing::Unconditional, 0)
+        reply_deadline(&calendar, &friday, SharingClass::Unconditional, 0)
             .unwrap()
             .due,
         d(2025, 9, 28)
     );
-    let conditional = Sharing::Conditional {
-        scope: "s".into(),
-        uses: vec!["u".into()],
-    };
+    let conditional = SharingClass::Conditional;
     assert_eq!(
-        reply_deadline(&calendar, &friday, &conditional, 0)
+        reply_deadline(&calendar, &friday, conditional, 0)
             .unwrap()
             .due,
         d(2025, 10, 16)
     );
     assert_eq!(
-        reply_deadline(&calendar, &friday, &conditional, 10)
+        reply_deadline(&calendar, &friday, conditional, 10)
             .unwrap()
             .due,
         d(2025, 10, 30)
@@ -415,12 +411,12 @@ fn reply_deadlines_by_class() {
     // The received date is taken in China time: 2025-09-26T20:00Z is already the 27th.
     let late_utc = t("2025-09-26T20:00:00Z");
     assert_eq!(
-        reply_deadline(&calendar, &late_utc, &Sharing::Unconditional, 0)
+        reply_deadline(&calendar, &late_utc, SharingClass::Unconditional, 0)
             .unwrap()
             .due,
         d(2025, 9, 28)
     );
-    assert!(reply_deadline(&calendar, &t("2026-12-30T10:00:00+08:00"), &conditional, 0).is_err());
+    assert!(reply_deadline(&calendar, &t("2026-12-30T10:00:00+08:00"), conditional, 0).is_err());
 }
 
 #[test]
@@ -577,13 +573,13 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
     let mut registry = demo();
     let suspend = Transition::for_violation(
         id(G1),
-        govshare::model::Violation::ScopeExpansion,
+        govshare::Violation::ScopeExpansion,
         t("2026-03-03T09:00:00+08:00"),
         t("2026-03-17T18:00:00+08:00"),
         "杭州市市场监督管理局",
         "超范围调用法定代表人身份证号",
     );
-    apply(&mut registry, &suspend).unwrap();
+    registry.apply(&suspend).unwrap();
     let g = registry.get_grant(&id(G1)).unwrap();
     assert_eq!(g.status, GrantStatus::Suspended);
     assert_eq!(g.suspension.as_ref().unwrap().by, "杭州市市场监督管理局");
@@ -596,86 +592,74 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
         ["GS-GRANT-SUSPENDED"]
     );
     assert!(matches!(
-        apply(&mut registry, &suspend),
+        registry.apply(&suspend),
         Err(TransitionError::NotAllowed { .. })
     ));
-    apply(
-        &mut registry,
-        &transition(
+    registry
+        .apply(&transition(
             Change::Reinstated { grant: id(G1) },
             "2026-03-10T09:00:00+08:00",
-        ),
-    )
-    .unwrap();
+        ))
+        .unwrap();
     assert!(engine.evaluate(&allow, &registry).is_allow());
     assert!(registry.get_grant(&id(G1)).unwrap().suspension.is_none());
     // Reinstating an active grant, terminating without suspension: errors.
     assert!(
-        apply(
-            &mut registry,
-            &transition(
+        registry
+            .apply(&transition(
                 Change::Reinstated { grant: id(G1) },
                 "2026-03-11T09:00:00+08:00"
-            )
-        )
-        .is_err()
+            ))
+            .is_err()
     );
-    let err = apply(
-        &mut registry,
-        &transition(
+    let err = registry
+        .apply(&transition(
             Change::Terminated { grant: id(G1) },
             "2026-03-11T09:00:00+08:00",
-        ),
-    )
-    .unwrap_err();
+        ))
+        .unwrap_err();
     assert!(err.to_string().contains("suspend first"), "{err}");
     // G5 is suspended in the demo; its correction failed.
-    apply(
-        &mut registry,
-        &transition(
+    registry
+        .apply(&transition(
             Change::Terminated { grant: id(G5) },
             "2026-11-04T09:00:00+08:00",
-        ),
-    )
-    .unwrap();
-    let err = apply(
-        &mut registry,
-        &transition(
+        ))
+        .unwrap();
+    let err = registry
+        .apply(&transition(
             Change::Reinstated { grant: id(G5) },
             "2026-11-05T09:00:00+08:00",
-        ),
-    )
-    .unwrap_err();
+        ))
+        .unwrap_err();
     assert!(
         err.to_string()
             .contains("terminated grant cannot be reinstated"),
         "{err}"
     );
     assert!(
-        apply(
-            &mut registry,
-            &transition(
+        registry
+            .apply(&transition(
                 Change::Suspended {
                     grant: id(G5),
-                    violation: govshare::model::Violation::ThirdParty,
+                    violation: govshare::Violation::ThirdParty,
                     correct_by: t("2026-12-01T00:00:00+08:00")
                 },
                 "2026-11-05T09:00:00+08:00"
-            )
-        )
-        .is_err()
+            ))
+            .is_err()
     );
     // The deadline to correct must follow the suspension.
     let backwards = Transition::for_violation(
         id(G1),
-        govshare::model::Violation::PurposeChange,
+        govshare::Violation::PurposeChange,
         t("2026-03-20T09:00:00+08:00"),
         t("2026-03-19T09:00:00+08:00"),
         "x",
         "y",
     );
     assert!(matches!(
-        apply(&mut registry, &backwards),
+        registry.apply(&backwards),
         Err(TransitionError::Invalid { .. })
     ));
 }
@@ -690,8 +674,8 @@ fn purpose_end_and_disposal_transitions() {
         },
         "2026-04-01T12:00:00+08:00",
     );
-    apply(&mut registry, &end).unwrap();
-    let err = apply(&mut registry, &end).unwrap_err();
+    registry.apply(&end).unwrap();
+    let err = registry.apply(&end).unwrap_err();
     assert!(err.to_string().contains("already ended"), "{err}");
     let wrong = transition(
         Change::DisposalRecorded {
@@ -701,7 +685,7 @@ fn purpose_end_and_disposal_transitions() {
         },
         "2026-04-02T12:00:00+08:00",
     );
-    let err = apply(&mut registry, &wrong).unwrap_err();
+    let err = registry.apply(&wrong).unwrap_err();
     assert!(
         err.to_string()
             .contains("differs from the provider's instruction"),
@@ -719,7 +703,7 @@ fn purpose_end_and_disposal_transitions() {
         },
         "2026-04-02T12:00:00+08:00",
     );
-    assert!(apply(&mut registry, &unsigned).is_err());
+    assert!(registry.apply(&unsigned).is_err());
     let right = transition(
         Change::DisposalRecorded {
             grant: id(G1),
@@ -728,8 +712,8 @@ fn purpose_end_and_disposal_transitions() {
         },
         "2026-04-02T12:00:00+08:00",
     );
-    apply(&mut registry, &right).unwrap();
-    let err = apply(&mut registry, &right).unwrap_err();
+    registry.apply(&right).unwrap();
+    let err = registry.apply(&right).unwrap_err();
     assert!(err.to_string().contains("already disposed"), "{err}");
     let consent = transition(
         Change::ConsentAdded {
@@ -742,32 +726,26 @@ fn purpose_end_and_disposal_transitions() {
         "2026-04-03T00:00:00+08:00",
     );
     assert!(
-        apply(&mut registry, &consent).is_err(),
+        registry.apply(&consent).is_err(),
         "no consent after disposal"
     );
     assert!(matches!(
-        apply(
-            &mut registry,
-            &transition(
-                Change::Reinstated {
-                    grant: id("no-such")
-                },
-                "2026-04-03T00:00:00+08:00"
-            )
-        ),
+        registry.apply(&transition(
+            Change::Reinstated {
+                grant: id("no-such")
+            },
+            "2026-04-03T00:00:00+08:00"
+        )),
         Err(TransitionError::UnknownGrant { .. })
     ));
     let dup = demo().get_grant(&id(G4)).unwrap().clone();
     assert!(matches!(
-        apply(
-            &mut registry,
-            &transition(
-                Change::GrantApproved {
-                    grant: Box::new(dup)
-                },
-                "2026-04-03T00:00:00+08:00"
-            )
-        ),
+        registry.apply(&transition(
+            Change::GrantApproved {
+                grant: Box::new(dup)
+            },
+            "2026-04-03T00:00:00+08:00"
+        )),
         Err(TransitionError::DuplicateGrant { .. })
     ));
 }
@@ -781,9 +759,7 @@ fn a_consent_widens_the_grant() {
     ))
     .unwrap();
     assert!(!engine.evaluate(&wider, &registry).is_allow());
-    apply(
-        &mut registry,
-        &transition(
+    registry.apply(&transition(
             Change::ConsentAdded {
                 grant: id(G1),
                 consent: serde_json::from_value(json!({"kind": "item", "value": "legal_rep_id_number", "at": "2026-03-01T00:00:00+08:00"})).unwrap(),
@@ -800,7 +776,7 @@ fn transitions_round_trip_through_json() {
     let t1 = transition(
         Change::Suspended {
             grant: id(G1),
-            violation: govshare::model::Violation::ThirdParty,
+            violation: govshare::Violation::ThirdParty,
             correct_by: t("2026-05-01T00:00:00+08:00"),
         },
         "2026-04-01T00:00:00+08:00",
@@ -828,18 +804,16 @@ fn disposals_due_and_overdue_oldest_first() {
     assert!(later.iter().all(|e| e.overdue == Some(true)));
     // A receipt clears it.
     let mut cleared = registry.clone();
-    apply(
-        &mut cleared,
-        &transition(
+    cleared
+        .apply(&transition(
             Change::DisposalRecorded {
                 grant: id(G4),
                 method: DisposalMethod::Anonymize,
                 attested_by: "x".into(),
             },
             "2026-08-19T09:00:00+08:00",
-        ),
-    )
-    .unwrap();
+        ))
+        .unwrap();
     assert_eq!(
         overdue_disposals(&cleared, &t("2026-08-20T09:00:00+08:00"), &calendar).len(),
         1

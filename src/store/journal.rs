@@ -17,15 +17,17 @@
 //! One process at a time may hold a journal open (an OS file lock, released
 //! when the process ends); within it, writers are serialized.
 
-use std::fs::{File, OpenOptions};
-use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
+use std::fs::File;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard};
 
 use serde::{Deserialize, Serialize};
 
-use super::Registry;
-use crate::lifecycle::transition::{Transition, TransitionError, commit, plan};
+use super::file::{TornTail, open_locked, read_lines};
+use crate::error::JournalError;
+use crate::model::Transition;
+use crate::registry::Registry;
 
 /// Where lifecycle transitions are kept. [`FileJournal`] is the default; a
 /// host can keep them in its own database instead.
@@ -46,57 +48,6 @@ pub trait JournalStore: Send {
     fn append(&mut self, transition: &Transition) -> Result<(), JournalError>;
 }
 
-/// A journal that cannot be opened, read or written.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum JournalError {
-    /// A file operation failed.
-    #[error("journal `{}`: {source}", .path.display())]
-    Io {
-        /// The journal.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// Another process holds the journal open for writing.
-    #[error("journal `{}` is open for writing by another process", .path.display())]
-    Locked {
-        /// The journal.
-        path: PathBuf,
-    },
-    /// A complete line is damaged.
-    #[error("journal `{}` line {line}: {message}", .path.display())]
-    Corrupt {
-        /// The journal.
-        path: PathBuf,
-        /// The 1-based line number.
-        line: usize,
-        /// What is wrong.
-        message: String,
-    },
-    /// The journal was written over another base registry.
-    #[error("journal `{}` applies to base registry {journal}, not {base}", .path.display())]
-    OtherBase {
-        /// The journal.
-        path: PathBuf,
-        /// The digest the journal records.
-        journal: String,
-        /// The digest of the registry given.
-        base: String,
-    },
-    /// A recorded transition does not apply on replay.
-    #[error("journal line {line}: {source}")]
-    Replay {
-        /// The 1-based line number.
-        line: usize,
-        /// Why it does not apply.
-        source: TransitionError,
-    },
-    /// A new transition was refused; nothing was written.
-    #[error(transparent)]
-    Transition(#[from] TransitionError),
-}
-
 /// What opening a journal found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OpenReport {
@@ -104,17 +55,6 @@ pub struct OpenReport {
     pub transitions: usize,
     /// A torn final line that was truncated away.
     pub torn: Option<TornTail>,
-}
-
-/// A torn final line: the bytes of an append that a crash cut short.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TornTail {
-    /// The 1-based line number it would have had.
-    pub line: usize,
-    /// Its byte offset, where the file now ends.
-    pub offset: u64,
-    /// How many bytes were dropped.
-    pub bytes: usize,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -134,75 +74,6 @@ struct Line {
 /// The digest of a registry, as the journal header records it.
 pub fn registry_digest(registry: &Registry) -> String {
     crate::digest::sha256_tagged(registry.to_json().as_bytes())
-}
-
-/// The complete (`\n`-terminated) lines of a line-oriented file, and the
-/// torn tail after the last newline, if any.
-pub(crate) fn split_lines(bytes: &[u8]) -> (Vec<String>, Option<TornTail>) {
-    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let (head, tail) = bytes.split_at(complete);
-    let mut lines: Vec<String> = head
-        .split(|&b| b == b'\n')
-        .map(|raw| String::from_utf8_lossy(raw).into_owned())
-        .collect();
-    // `split` yields an empty piece after the final newline.
-    lines.pop();
-    let torn = (!tail.is_empty()).then(|| TornTail {
-        line: lines.len() + 1,
-        offset: complete as u64,
-        bytes: tail.len(),
-    });
-    (lines, torn)
-}
-
-/// The complete lines of an open file, with a torn tail cut off the file
-/// (and made durable); the file is left positioned at its end.
-pub(crate) fn read_lines(
-    file: &mut File,
-) -> Result<(Vec<String>, Option<TornTail>), std::io::Error> {
-    let mut bytes = Vec::new();
-    file.seek(SeekFrom::Start(0))?;
-    file.read_to_end(&mut bytes)?;
-    let (lines, torn) = split_lines(&bytes);
-    if let Some(t) = &torn {
-        file.set_len(t.offset)?;
-        file.sync_all()?;
-    }
-    file.seek(SeekFrom::End(0))?;
-    Ok((lines, torn))
-}
-
-/// Opens `path` for appending under an exclusive OS lock, creating it (and
-/// making the creation durable) when absent.
-pub(crate) fn open_locked(path: &Path) -> Result<(File, bool), std::io::Error> {
-    let existed = path.exists();
-    let file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .open(path)?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::WouldBlock,
-                "locked",
-            ));
-        }
-        Err(std::fs::TryLockError::Error(e)) => return Err(e),
-    }
-    if !existed {
-        sync_parent(path)?;
-    }
-    Ok((file, existed))
-}
-
-fn sync_parent(path: &Path) -> Result<(), std::io::Error> {
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    File::open(parent)?.sync_all()
 }
 
 /// The journal in a JSON-lines file.
@@ -369,11 +240,9 @@ impl<S: JournalStore> DurableRegistry<S> {
     /// apply, or the store's own errors.
     pub fn open(mut base: Registry, mut store: S) -> Result<Self, JournalError> {
         for (i, t) in store.transitions()?.iter().enumerate() {
-            crate::lifecycle::transition::apply(&mut base, t).map_err(|source| {
-                JournalError::Replay {
-                    line: i + 2,
-                    source,
-                }
+            base.apply(t).map_err(|source| JournalError::Replay {
+                line: i + 2,
+                source,
             })?;
         }
         Ok(Self {
@@ -396,13 +265,13 @@ impl<S: JournalStore> DurableRegistry<S> {
     /// registry; the store's errors when it cannot be made durable.
     pub fn apply(&self, transition: &Transition) -> Result<(), JournalError> {
         let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
-        let planned = plan(&self.registry(), transition)?;
+        let checked = self.registry().check(transition)?;
         store.append(transition)?;
         let mut registry = self
             .registry
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        commit(&mut registry, planned)?;
+        registry.commit(checked)?;
         Ok(())
     }
 

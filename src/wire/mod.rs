@@ -1,22 +1,20 @@
-//! The safe JSON layer under the C ABI: bytes in, JSON text or an
-//! [`FfiError`] out. No `unsafe` here; the extern `"C"` functions only check
-//! pointers, catch panics and call these.
+//! The JSON wire API: bytes in, JSON text or a [`WireError`] out, for hosts
+//! that speak JSON (a gateway, the C ABI, the decision corpus). No `unsafe`
+//! here; the extern `"C"` functions of the C ABI only check pointers, catch
+//! panics and call these.
 //!
-//! Inputs are checked in this order, and the first problem is the error:
-//! size ([`Status::LimitExceeded`](super::Status::LimitExceeded)), UTF-8
-//! ([`Status::InvalidUtf8`](super::Status::InvalidUtf8)), nesting depth
-//! ([`Status::LimitExceeded`](super::Status::LimitExceeded)), JSON syntax
-//! ([`Status::InvalidJson`](super::Status::InvalidJson)), then the wire
-//! format ([`Status::InvalidRequest`](super::Status::InvalidRequest) for a
-//! request, [`Status::LoadFailed`](super::Status::LoadFailed) for a
-//! registry).
+//! Inputs are checked in this order, and the first problem is the error
+//! (in brackets, the status the C ABI reports it with): size
+//! (`LIMIT_EXCEEDED`), UTF-8 (`INVALID_UTF8`), nesting depth
+//! (`LIMIT_EXCEEDED`), JSON syntax (`INVALID_JSON`), then the wire format
+//! (`INVALID_REQUEST` for a request, `LOAD_FAILED` for a registry).
 //!
 //! # Example
 //!
 //! ```
 //! use govshare::Engine;
 //! use govshare::ffi::Status;
-//! use govshare::ffi::json::{evaluate_json, load_registry_json};
+//! use govshare::wire::{evaluate_json, load_registry_json};
 //!
 //! let engine = Engine::builder().build()?;
 //! let registry = load_registry_json(include_bytes!("../../examples/data/registry.json"))?;
@@ -36,23 +34,25 @@ use std::path::Path;
 use serde::de::{Deserializer as _, IgnoredAny, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::{FfiError, MAX_BATCH_BYTES};
-use crate::error::{LoadError, RequestError};
-use crate::lifecycle::catalog;
+use crate::decision::Decision;
+use crate::engine::{Engine, UsageRequest};
+use crate::error::{LoadError, RequestError, WireError};
+use crate::input::check_json_depth;
+use crate::lifecycle;
 use crate::limits::{
-    MAX_BATCH_REQUESTS, MAX_JSON_DEPTH, MAX_REGISTRY_BYTES, MAX_REQUEST_BYTES, check_json_depth,
+    MAX_BATCH_BYTES, MAX_BATCH_REQUESTS, MAX_JSON_DEPTH, MAX_REGISTRY_BYTES, MAX_REQUEST_BYTES,
 };
-use crate::{Decision, Engine, Registry, UsageRequest};
+use crate::registry::Registry;
 
 /// Builds an engine from the embedded statutory policies (`None`) or from a
 /// folder laid out like `policies/`.
 ///
 /// # Errors
 ///
-/// [`FfiError::Load`]: a file that cannot be read
-/// ([`Status::Io`](super::Status::Io)) or a policy, schema or calendar that
-/// is refused ([`Status::LoadFailed`](super::Status::LoadFailed)).
-pub fn load_engine(policies_dir: Option<&Path>) -> Result<Engine, FfiError> {
+/// [`WireError::Load`]: a file that cannot be read
+/// (`IO`) or a policy, schema or calendar that
+/// is refused (`LOAD_FAILED`).
+pub fn load_engine(policies_dir: Option<&Path>) -> Result<Engine, WireError> {
     let builder = match policies_dir {
         Some(dir) => Engine::builder().policies_dir(dir),
         None => Engine::builder(),
@@ -64,12 +64,12 @@ pub fn load_engine(policies_dir: Option<&Path>) -> Result<Engine, FfiError> {
 ///
 /// # Errors
 ///
-/// [`FfiError::Load`] with [`LoadError::TooLarge`] over
-/// [`MAX_REGISTRY_BYTES`], [`FfiError::Limit`] when nested deeper than
-/// [`MAX_JSON_DEPTH`], [`FfiError::InvalidUtf8`], [`FfiError::InvalidJson`]
-/// when the text is not JSON, [`FfiError::Load`] when it is JSON but not a
+/// [`WireError::Load`] with [`LoadError::TooLarge`] over
+/// [`MAX_REGISTRY_BYTES`], [`WireError::Limit`] when nested deeper than
+/// [`MAX_JSON_DEPTH`], [`WireError::InvalidUtf8`], [`WireError::InvalidJson`]
+/// when the text is not JSON, [`WireError::Load`] when it is JSON but not a
 /// registry.
-pub fn load_registry_json(bytes: &[u8]) -> Result<Registry, FfiError> {
+pub fn load_registry_json(bytes: &[u8]) -> Result<Registry, WireError> {
     registry_from_bytes(bytes, None)
 }
 
@@ -77,10 +77,10 @@ pub fn load_registry_json(bytes: &[u8]) -> Result<Registry, FfiError> {
 ///
 /// # Errors
 ///
-/// [`FfiError::Io`] when the file cannot be read, then as
+/// [`WireError::Io`] when the file cannot be read, then as
 /// [`load_registry_json`]; messages name the file.
-pub fn load_registry_file(path: &Path) -> Result<Registry, FfiError> {
-    let io = |source| FfiError::Io {
+pub fn load_registry_file(path: &Path) -> Result<Registry, WireError> {
+    let io = |source| WireError::Io {
         path: path.to_owned(),
         source,
     };
@@ -95,25 +95,28 @@ pub fn load_registry_file(path: &Path) -> Result<Registry, FfiError> {
     registry_from_bytes(&bytes, Some(path))
 }
 
-fn registry_from_bytes(bytes: &[u8], path: Option<&Path>) -> Result<Registry, FfiError> {
+fn registry_from_bytes(bytes: &[u8], path: Option<&Path>) -> Result<Registry, WireError> {
     check_registry_len(bytes.len(), path)?;
     let text = utf8("registry", bytes)?;
     check_depth(text, MAX_JSON_DEPTH)?;
     Registry::from_json_str(text).map_err(|e| {
         if let Some(message) = syntax_error(text) {
-            return FfiError::InvalidJson {
+            return WireError::InvalidJson {
                 what: "registry",
                 message: format!("registry `{}`: {message}", origin(path)),
             };
         }
-        FfiError::Load(with_origin(e, path))
+        match path {
+            Some(p) => WireError::Load(e.with_origin(&p.display().to_string())),
+            None => WireError::Load(e),
+        }
     })
 }
 
 /// The size limit of a registry, with the library's own error.
-pub(super) fn check_registry_len(len: usize, path: Option<&Path>) -> Result<(), FfiError> {
+pub(crate) fn check_registry_len(len: usize, path: Option<&Path>) -> Result<(), WireError> {
     if len > MAX_REGISTRY_BYTES {
-        return Err(FfiError::Load(LoadError::TooLarge {
+        return Err(WireError::Load(LoadError::TooLarge {
             what: "registry",
             origin: origin(path),
             size: len,
@@ -124,9 +127,9 @@ pub(super) fn check_registry_len(len: usize, path: Option<&Path>) -> Result<(), 
 }
 
 /// The size limit of a request, with the request parser's own error.
-pub(super) fn check_request_len(len: usize) -> Result<(), FfiError> {
+pub(crate) fn check_request_len(len: usize) -> Result<(), WireError> {
     if len > MAX_REQUEST_BYTES {
-        return Err(FfiError::Request(RequestError::Limit {
+        return Err(WireError::Request(RequestError::Limit {
             what: "request size in bytes",
             size: len,
             max: MAX_REQUEST_BYTES,
@@ -136,7 +139,7 @@ pub(super) fn check_request_len(len: usize) -> Result<(), FfiError> {
 }
 
 /// The size limit of a batch.
-pub(super) fn check_batch_len(len: usize) -> Result<(), FfiError> {
+pub(crate) fn check_batch_len(len: usize) -> Result<(), WireError> {
     check_size("batch size in bytes", len, MAX_BATCH_BYTES)
 }
 
@@ -144,44 +147,31 @@ fn origin(path: Option<&Path>) -> String {
     path.map_or_else(|| "<memory>".to_owned(), |p| p.display().to_string())
 }
 
-/// Names the file a registry error came from.
-fn with_origin(mut e: LoadError, path: Option<&Path>) -> LoadError {
-    if path.is_some() {
-        match &mut e {
-            LoadError::Registry { origin: o, .. }
-            | LoadError::DuplicateId { origin: o, .. }
-            | LoadError::TooLarge { origin: o, .. } => *o = origin(path),
-            _ => {}
-        }
-    }
-    e
-}
-
 /// Parses and checks one usage request.
 ///
 /// # Errors
 ///
-/// [`FfiError::InvalidUtf8`], [`FfiError::InvalidJson`] when the text is
-/// not JSON, and [`FfiError::Request`] when it is JSON but not a request in
+/// [`WireError::InvalidUtf8`], [`WireError::InvalidJson`] when the text is
+/// not JSON, and [`WireError::Request`] when it is JSON but not a request in
 /// the wire format, or is over [`MAX_REQUEST_BYTES`] or nested deeper than
 /// [`MAX_JSON_DEPTH`] ([`RequestError::Limit`], reported as
-/// [`Status::LimitExceeded`](super::Status::LimitExceeded)).
-pub fn parse_request(bytes: &[u8]) -> Result<UsageRequest, FfiError> {
+/// `LIMIT_EXCEEDED`).
+pub fn parse_request(bytes: &[u8]) -> Result<UsageRequest, WireError> {
     check_request_len(bytes.len())?;
     parse_request_text(utf8("request", bytes)?)
 }
 
-fn parse_request_text(text: &str) -> Result<UsageRequest, FfiError> {
+fn parse_request_text(text: &str) -> Result<UsageRequest, WireError> {
     UsageRequest::from_json(text).map_err(|e| match e {
-        RequestError::Json { .. } => match syntax_error(text) {
-            Some(_) => FfiError::InvalidJson {
+        RequestError::Json { .. } | RequestError::NotAnObject => match syntax_error(text) {
+            Some(_) => WireError::InvalidJson {
                 what: "request",
                 // The request parser's own message, which says where.
-                message: e.to_string(),
+                message: crate::error::error_report(&e),
             },
-            None => FfiError::Request(e),
+            None => WireError::Request(e),
         },
-        other => FfiError::Request(other),
+        other => WireError::Request(other),
     })
 }
 
@@ -194,7 +184,7 @@ pub fn evaluate_json(
     engine: &Engine,
     registry: &Registry,
     request: &[u8],
-) -> Result<String, FfiError> {
+) -> Result<String, WireError> {
     let request = parse_request(request)?;
     to_json(&engine.evaluate(&request, registry))
 }
@@ -204,23 +194,23 @@ pub fn evaluate_json(
 ///
 /// The batch is all or nothing: every request is parsed before any is
 /// decided, and if one is malformed the whole batch is refused with
-/// [`FfiError::InBatch`] naming the 0-based index of the first bad request
+/// [`WireError::InBatch`] naming the 0-based index of the first bad request
 /// (its status is that request's own: `INVALID_REQUEST`, `INVALID_JSON`…).
 /// A host never receives decisions for part of a batch.
 ///
 /// # Errors
 ///
-/// [`FfiError::Limit`] over [`MAX_BATCH_BYTES`], over
+/// [`WireError::Limit`] over [`MAX_BATCH_BYTES`], over
 /// [`MAX_BATCH_REQUESTS`] requests or nested deeper than
-/// [`MAX_JSON_DEPTH`] + 1; [`FfiError::InvalidUtf8`]; [`FfiError::InvalidJson`]
-/// when the text is not JSON; [`FfiError::InvalidBatch`] when it is not an
-/// array; [`FfiError::InBatch`] as above.
+/// [`MAX_JSON_DEPTH`] + 1; [`WireError::InvalidUtf8`]; [`WireError::InvalidJson`]
+/// when the text is not JSON; [`WireError::InvalidBatch`] when it is not an
+/// array; [`WireError::InBatch`] as above.
 ///
 /// # Example
 ///
 /// ```
 /// use govshare::Engine;
-/// use govshare::ffi::json::{evaluate_batch_json, load_registry_json};
+/// use govshare::wire::{evaluate_batch_json, load_registry_json};
 ///
 /// let engine = Engine::builder().build()?;
 /// let registry = load_registry_json(include_bytes!("../../examples/data/registry.json"))?;
@@ -239,7 +229,7 @@ pub fn evaluate_batch_json(
     engine: &Engine,
     registry: &Registry,
     batch: &[u8],
-) -> Result<String, FfiError> {
+) -> Result<String, WireError> {
     check_batch_len(batch.len())?;
     let text = utf8("batch", batch)?;
     // One level for the array itself.
@@ -249,7 +239,7 @@ pub fn evaluate_batch_json(
         .iter()
         .enumerate()
         .map(|(index, raw)| {
-            parse_request_text(raw.get()).map_err(|e| FfiError::InBatch {
+            parse_request_text(raw.get()).map_err(|e| WireError::InBatch {
                 index,
                 source: Box::new(e),
             })
@@ -263,39 +253,39 @@ pub fn evaluate_batch_json(
 }
 
 /// Checks a registry against the Regulation
-/// ([`crate::lifecycle::catalog::validate`]) and returns the findings as a
-/// JSON array (empty when there is nothing to report).
+/// ([`crate::lifecycle::validate`]) and returns the findings as a JSON
+/// array (empty when there is nothing to report).
 ///
 /// # Errors
 ///
-/// [`FfiError::Internal`] if the findings cannot be serialized (a bug).
-pub fn validate_registry_json(registry: &Registry) -> Result<String, FfiError> {
-    to_json(&catalog::validate(registry))
+/// [`WireError::Internal`] if the findings cannot be serialized (a bug).
+pub fn validate_registry_json(registry: &Registry) -> Result<String, WireError> {
+    to_json(&lifecycle::validate(registry))
 }
 
-fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, FfiError> {
-    serde_json::to_string(value).map_err(|e| FfiError::Internal {
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, WireError> {
+    serde_json::to_string(value).map_err(|e| WireError::Internal {
         message: format!("cannot serialize the result: {e}"),
     })
 }
 
-fn check_size(what: &'static str, size: usize, max: usize) -> Result<(), FfiError> {
+fn check_size(what: &'static str, size: usize, max: usize) -> Result<(), WireError> {
     if size > max {
-        return Err(FfiError::Limit { what, size, max });
+        return Err(WireError::Limit { what, size, max });
     }
     Ok(())
 }
 
-fn check_depth(text: &str, max: usize) -> Result<(), FfiError> {
-    check_json_depth(text, max).map_err(|depth| FfiError::Limit {
+fn check_depth(text: &str, max: usize) -> Result<(), WireError> {
+    check_json_depth(text, max).map_err(|depth| WireError::Limit {
         what: "JSON nesting depth",
         size: depth,
         max,
     })
 }
 
-fn utf8<'a>(what: &'static str, bytes: &'a [u8]) -> Result<&'a str, FfiError> {
-    std::str::from_utf8(bytes).map_err(|e| FfiError::InvalidUtf8 {
+fn utf8<'a>(what: &'static str, bytes: &'a [u8]) -> Result<&'a str, WireError> {
+    std::str::from_utf8(bytes).map_err(|e| WireError::InvalidUtf8 {
         what,
         valid_up_to: e.valid_up_to(),
     })
@@ -312,19 +302,19 @@ fn syntax_error(text: &str) -> Option<String> {
 
 /// The elements of a JSON array, unparsed, at most [`MAX_BATCH_REQUESTS`]
 /// of them.
-fn split_batch(text: &str) -> Result<Vec<&RawValue>, FfiError> {
+fn split_batch(text: &str) -> Result<Vec<&RawValue>, WireError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let parsed = de
         .deserialize_seq(Elements)
         .and_then(|elements| de.end().map(|()| elements));
     let (elements, total) = parsed.map_err(|e| {
         if e.is_syntax() || e.is_eof() {
-            FfiError::InvalidJson {
+            WireError::InvalidJson {
                 what: "batch",
                 message: format!("invalid batch: {e}"),
             }
         } else {
-            FfiError::InvalidBatch {
+            WireError::InvalidBatch {
                 message: e.to_string(),
             }
         }

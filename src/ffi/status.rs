@@ -1,10 +1,8 @@
-//! Status codes and the error of the JSON layer.
+//! Status codes, and the one place where errors meet them.
 
 use std::ffi::CStr;
-use std::path::PathBuf;
 
-use crate::error::{LoadError, RequestError};
-use crate::lifecycle::calendar::CalendarError;
+use crate::error::{CalendarError, LoadError, RequestError, WireError, error_report};
 
 /// The result of a `govshare_*` call.
 ///
@@ -122,116 +120,25 @@ impl Status {
     }
 }
 
-/// What went wrong in a call of the JSON layer or of the C ABI.
-///
-/// Each variant maps to one [`Status`] through [`FfiError::status`], the
-/// only place where errors meet status numbers.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum FfiError {
-    /// A required pointer parameter was NULL.
-    #[error("`{parameter}` is NULL")]
-    NullParameter {
-        /// The parameter's name in the C declaration.
-        parameter: &'static str,
-    },
-    /// A text input is not valid UTF-8.
-    #[error("{what} is not valid UTF-8 (valid up to byte {valid_up_to})")]
-    InvalidUtf8 {
-        /// What the input is: `request`, `registry`, `policies_dir`, …
-        what: &'static str,
-        /// The length of the valid prefix, in bytes.
-        valid_up_to: usize,
-    },
-    /// A JSON input does not parse as JSON.
-    #[error("{message}")]
-    InvalidJson {
-        /// What the input is: `request`, `batch` or `registry`.
-        what: &'static str,
-        /// The parser's message, with line and column.
-        message: String,
-    },
-    /// A usage request is JSON but not in the wire format, or over a limit
-    /// of the request format.
-    #[error(transparent)]
-    Request(RequestError),
-    /// A batch is JSON but not an array of requests.
-    #[error("invalid batch: {message}")]
-    InvalidBatch {
-        /// What is wrong.
-        message: String,
-    },
-    /// One request of a batch is wrong; the whole batch is refused and
-    /// nothing is decided.
-    #[error("request at index {index} of the batch: {source}")]
-    InBatch {
-        /// The 0-based position of the request in the batch.
-        index: usize,
-        /// What is wrong with it.
-        source: Box<FfiError>,
-    },
-    /// The policies or the registry cannot be loaded.
-    #[error(transparent)]
-    Load(LoadError),
-    /// An input is over a documented limit before it could be parsed.
-    #[error("{what} is {size}, over the limit of {max}")]
-    Limit {
-        /// What is measured.
-        what: &'static str,
-        /// The value found.
-        size: usize,
-        /// The limit.
-        max: usize,
-    },
-    /// A file could not be read.
-    #[error("cannot read `{}`: {source}", .path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// The library panicked; the call was abandoned.
-    #[error("govshare panicked: {message}")]
-    Panic {
-        /// The panic message, when it was a string.
-        message: String,
-    },
-    /// An internal error that should not happen.
-    #[error("internal error: {message}")]
-    Internal {
-        /// What happened.
-        message: String,
-    },
-}
-
-impl FfiError {
+impl WireError {
     /// The status this error is reported with. This is the one place where
     /// errors are mapped to status numbers.
     pub fn status(&self) -> Status {
         match self {
-            FfiError::NullParameter { .. } => Status::NullParameter,
-            FfiError::InvalidUtf8 { .. } => Status::InvalidUtf8,
-            FfiError::InvalidJson { .. } => Status::InvalidJson,
-            FfiError::Request(RequestError::Limit { .. }) => Status::LimitExceeded,
-            FfiError::Request(_) | FfiError::InvalidBatch { .. } => Status::InvalidRequest,
-            FfiError::InBatch { source, .. } => source.status(),
-            FfiError::Load(LoadError::Io { .. })
-            | FfiError::Load(LoadError::Calendar(CalendarError::Io { .. })) => Status::Io,
-            FfiError::Load(LoadError::TooLarge { .. }) => Status::LimitExceeded,
-            FfiError::Load(_) => Status::LoadFailed,
-            FfiError::Limit { .. } => Status::LimitExceeded,
-            FfiError::Io { .. } => Status::Io,
-            FfiError::Panic { .. } => Status::Panic,
-            FfiError::Internal { .. } => Status::Internal,
-        }
-    }
-
-    /// For an error in one request of a batch, its 0-based index.
-    pub fn batch_index(&self) -> Option<usize> {
-        match self {
-            FfiError::InBatch { index, .. } => Some(*index),
-            _ => None,
+            WireError::NullParameter { .. } => Status::NullParameter,
+            WireError::InvalidUtf8 { .. } => Status::InvalidUtf8,
+            WireError::InvalidJson { .. } => Status::InvalidJson,
+            WireError::Request(RequestError::Limit { .. }) => Status::LimitExceeded,
+            WireError::Request(_) | WireError::InvalidBatch { .. } => Status::InvalidRequest,
+            WireError::InBatch { source, .. } => source.status(),
+            WireError::Load(LoadError::Io { .. })
+            | WireError::Load(LoadError::Calendar(CalendarError::Io { .. })) => Status::Io,
+            WireError::Load(LoadError::TooLarge { .. }) => Status::LimitExceeded,
+            WireError::Load(_) => Status::LoadFailed,
+            WireError::Limit { .. } => Status::LimitExceeded,
+            WireError::Io { .. } => Status::Io,
+            WireError::Panic { .. } => Status::Panic,
+            WireError::Internal { .. } => Status::Internal,
         }
     }
 
@@ -242,7 +149,7 @@ impl FfiError {
     /// # Example
     ///
     /// ```
-    /// use govshare::ffi::json::evaluate_batch_json;
+    /// use govshare::wire::evaluate_batch_json;
     /// use govshare::{Engine, Registry};
     ///
     /// let engine = Engine::builder().build()?;
@@ -259,23 +166,11 @@ impl FfiError {
         let mut object = serde_json::Map::new();
         object.insert("status".into(), status.name().into());
         object.insert("code".into(), status.code().into());
-        object.insert("message".into(), self.to_string().into());
+        object.insert("message".into(), error_report(self).into());
         if let Some(index) = self.batch_index() {
             object.insert("index".into(), index.into());
         }
         serde_json::Value::Object(object).to_string()
-    }
-}
-
-impl From<LoadError> for FfiError {
-    fn from(e: LoadError) -> Self {
-        FfiError::Load(e)
-    }
-}
-
-impl From<RequestError> for FfiError {
-    fn from(e: RequestError) -> Self {
-        FfiError::Request(e)
     }
 }
 
@@ -310,9 +205,9 @@ mod tests {
 
     #[test]
     fn batch_errors_keep_the_status_of_their_cause() {
-        let e = FfiError::InBatch {
+        let e = WireError::InBatch {
             index: 3,
-            source: Box::new(FfiError::Limit {
+            source: Box::new(WireError::Limit {
                 what: "request size in bytes",
                 size: 10,
                 max: 5,

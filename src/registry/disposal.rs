@@ -4,8 +4,11 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
-use super::calendar::{Calendar, CalendarError, china_date};
-use crate::model::{DisposalTrigger, Grant};
+use super::Registry;
+use crate::calendar::Calendar;
+use crate::error::CalendarError;
+use crate::model::{DatasetId, DepartmentId, DisposalMethod, DisposalTrigger, Grant, GrantId};
+use crate::time::china_date;
 
 /// Where a grant stands with respect to disposal at a given time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -70,19 +73,19 @@ pub fn disposal_due(grant: &Grant, calendar: &Calendar) -> Result<NaiveDate, Cal
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DisposalEntry {
     /// The grant.
-    pub grant: crate::model::GrantId,
+    pub grant: GrantId,
     /// The requester that holds the data.
-    pub requester: crate::model::DepartmentId,
+    pub requester: DepartmentId,
     /// The dataset.
-    pub dataset: crate::model::DatasetId,
+    pub dataset: DatasetId,
     /// Its provider, when the dataset is in the catalog.
-    pub provider: Option<crate::model::DepartmentId>,
+    pub provider: Option<DepartmentId>,
     /// The provider's required method.
-    pub method: crate::model::DisposalMethod,
+    pub method: DisposalMethod,
     /// `period_ended` or the purpose-end trigger.
     pub trigger: &'static str,
     /// When disposal became owed.
-    #[serde(serialize_with = "crate::model::time::serialize_rfc3339")]
+    #[serde(serialize_with = "crate::time::serialize_rfc3339")]
     pub triggered_at: DateTime<FixedOffset>,
     /// The last day to dispose, when the calendar covers it.
     pub due: Option<NaiveDate>,
@@ -94,13 +97,44 @@ pub struct DisposalEntry {
     pub overdue: Option<bool>,
 }
 
+/// An entry as a person reads it, on one line: its state, due date, grant,
+/// holder, dataset and provider, method and trigger.
+impl std::fmt::Display for DisposalEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match self.overdue {
+            Some(true) => "逾期 OVERDUE",
+            Some(false) => "待处置 due",
+            None => "到期日未知 due date unknown",
+        };
+        let due = self
+            .due
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "?".into());
+        write!(
+            f,
+            "{state:<14} due {due}  grant {}  {} holds {} ({}) — {} after {} at {}",
+            self.grant,
+            self.requester,
+            self.dataset,
+            self.provider.as_ref().map(|p| p.as_str()).unwrap_or("?"),
+            self.method.as_str(),
+            self.trigger,
+            self.triggered_at.to_rfc3339()
+        )?;
+        if let Some(err) = &self.due_error {
+            write!(f, "\n    {err}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Every grant whose disposal is owed at `at` and not yet receipted, oldest
 /// trigger first: what is due and what is overdue (Art. 27, 40(4)).
 ///
 /// A due date the calendar cannot compute is listed with `due: None` and
 /// the reason, never left out.
 pub fn overdue_disposals(
-    registry: &crate::registry::Registry,
+    registry: &Registry,
     at: &DateTime<FixedOffset>,
     calendar: &Calendar,
 ) -> Vec<DisposalEntry> {

@@ -1,16 +1,74 @@
-//! Strict RFC 3339 timestamps for the wire format.
+//! Time in the wire format and in China: strict RFC 3339 instants, the
+//! microsecond form the policies compare, and China Standard Time, in which
+//! dates and deadlines are counted.
 
-use chrono::{DateTime, FixedOffset, SecondsFormat};
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset as _, SecondsFormat, Utc};
+
+use crate::error::InstantError;
+
+/// UTC+08:00 in seconds east of UTC.
+const CHINA_OFFSET_SECONDS: i32 = 8 * 60 * 60;
+
+/// UTC+08:00; `Some`, as the compile-time assertion below proves.
+const CHINA_OFFSET: Option<FixedOffset> = FixedOffset::east_opt(CHINA_OFFSET_SECONDS);
+
+const _: () = assert!(CHINA_OFFSET.is_some(), "UTC+08:00 is a valid offset");
+
+/// China Standard Time, UTC+08:00 (no DST since 1991).
+///
+/// # Example
+///
+/// ```
+/// use govshare::time::china_offset;
+///
+/// assert_eq!(china_offset().local_minus_utc(), 8 * 60 * 60);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn china_offset() -> FixedOffset {
+    // The `None` arm is unreachable: a compile-time assertion checks that
+    // `CHINA_OFFSET` is `Some`. It keeps the function total without a panic.
+    match CHINA_OFFSET {
+        Some(offset) => offset,
+        None => Utc.fix(),
+    }
+}
+
+/// The calendar date, in China Standard Time, of an instant.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use govshare::time::{china_date, parse_rfc3339};
+///
+/// // 16:30 UTC on 30 September is already 1 October in Beijing.
+/// let instant = parse_rfc3339("2025-09-30T16:30:00Z")?;
+/// assert_eq!(china_date(&instant), NaiveDate::from_ymd_opt(2025, 10, 1).ok_or("date")?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn china_date(instant: &DateTime<FixedOffset>) -> NaiveDate {
+    instant.with_timezone(&china_offset()).date_naive()
+}
 
 /// Parses an RFC 3339 timestamp that carries an offset (`Z` or `±hh:mm`).
 ///
 /// # Errors
 ///
-/// Returns a message naming the value when it is not RFC 3339 with an offset
-/// (a timestamp without a zone is refused: instants must be unambiguous).
-pub fn parse_rfc3339(value: &str) -> Result<DateTime<FixedOffset>, String> {
-    DateTime::parse_from_rfc3339(value)
-        .map_err(|e| format!("`{value}` is not an RFC 3339 timestamp with an offset ({e})"))
+/// [`InstantError`] naming the value when it is not RFC 3339 with an
+/// offset (a timestamp without a zone is refused: instants must be
+/// unambiguous).
+///
+/// # Example
+///
+/// ```
+/// use govshare::time::parse_rfc3339;
+///
+/// assert!(parse_rfc3339("2026-03-02T10:00:00+08:00").is_ok());
+/// assert!(parse_rfc3339("2026-03-02T10:00:00").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn parse_rfc3339(value: &str) -> Result<DateTime<FixedOffset>, InstantError> {
+    DateTime::parse_from_rfc3339(value).map_err(|e| InstantError::new(value, e))
 }
 
 /// Formats a timestamp as RFC 3339, keeping its offset.
@@ -23,12 +81,12 @@ pub fn format_rfc3339(value: &DateTime<FixedOffset>) -> String {
 /// period down, and every start up ([`epoch_micros_ceil`]), keeps each
 /// comparison on the deny side when two instants fall within one
 /// microsecond.
-pub fn epoch_micros(value: &DateTime<FixedOffset>) -> i64 {
+pub(crate) fn epoch_micros(value: &DateTime<FixedOffset>) -> i64 {
     value.timestamp_micros()
 }
 
 /// Microseconds since the Unix epoch, rounded up; see [`epoch_micros`].
-pub fn epoch_micros_ceil(value: &DateTime<FixedOffset>) -> i64 {
+pub(crate) fn epoch_micros_ceil(value: &DateTime<FixedOffset>) -> i64 {
     let floor = value.timestamp_micros();
     if value.timestamp_subsec_nanos().is_multiple_of(1000) {
         floor
@@ -38,11 +96,7 @@ pub fn epoch_micros_ceil(value: &DateTime<FixedOffset>) -> i64 {
 }
 
 /// Serializes a timestamp as RFC 3339 (for `serialize_with`).
-///
-/// # Errors
-///
-/// The serializer's own errors.
-pub fn serialize_rfc3339<S: serde::Serializer>(
+pub(crate) fn serialize_rfc3339<S: serde::Serializer>(
     value: &DateTime<FixedOffset>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
@@ -95,7 +149,7 @@ mod tests {
         assert!(parse_rfc3339("2026-03-02T10:00:00+08:00").is_ok());
         assert!(parse_rfc3339("2026-03-02T02:00:00Z").is_ok());
         let err = parse_rfc3339("2026-03-02T10:00:00").unwrap_err();
-        assert!(err.contains("`2026-03-02T10:00:00`"), "{err}");
+        assert!(err.to_string().contains("`2026-03-02T10:00:00`"), "{err}");
         assert!(parse_rfc3339("2026-03-02").is_err());
     }
 
@@ -117,6 +171,18 @@ mod tests {
         let before = parse_rfc3339("1969-12-31T23:59:59.9999995Z").unwrap();
         assert_eq!(epoch_micros(&before), -1);
         assert_eq!(epoch_micros_ceil(&before), 0);
+    }
+
+    #[test]
+    fn china_standard_time() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(china_offset().local_minus_utc(), 8 * 3600);
+        let at = |s| parse_rfc3339(s).unwrap();
+        assert_eq!(china_date(&at("2025-09-30T15:59:59Z")), d(2025, 9, 30));
+        assert_eq!(china_date(&at("2025-09-30T16:00:00Z")), d(2025, 10, 1));
+        assert_eq!(china_date(&at("2025-10-01T00:30:00+08:00")), d(2025, 10, 1));
+        // 23:30 in New York (UTC−05:00) is 12:30 the next day in Beijing.
+        assert_eq!(china_date(&at("2025-12-31T23:30:00-05:00")), d(2026, 1, 1));
     }
 
     #[test]

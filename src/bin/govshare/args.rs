@@ -1,0 +1,266 @@
+//! The command line: every command, its flags and their help.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use govshare::{Engine, SharingClass};
+
+use crate::CliError;
+
+#[derive(Parser)]
+#[command(
+    name = "govshare",
+    version,
+    about = "Enforce 《政务数据共享条例》 (State Council Decree No. 809) on government data sharing"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// The wire format (JSON).
+    Json,
+    /// An explanation for a person, Chinese first.
+    Text,
+}
+
+#[derive(clap::Args)]
+pub struct PolicyArgs {
+    /// Folder laid out like `policies/` (schema, statutory/, optional/,
+    /// calendar/); the embedded copies are used without it.
+    #[arg(long, value_name = "DIR")]
+    pub policies: Option<PathBuf>,
+    /// Switch on a shipped optional policy, such as
+    /// `block-while-disposal-overdue` (repeatable).
+    #[arg(long = "optional", value_name = "NAME")]
+    pub optional: Vec<String>,
+    /// A file of local policies, forbids only (repeatable).
+    #[arg(long = "local", value_name = "FILE")]
+    pub local: Vec<PathBuf>,
+}
+
+impl PolicyArgs {
+    /// The engine these flags describe.
+    pub fn engine(&self) -> Result<Engine, CliError> {
+        let mut builder = Engine::builder();
+        if let Some(dir) = &self.policies {
+            builder = builder.policies_dir(dir);
+        }
+        for name in &self.optional {
+            builder = builder.enable_optional(name);
+        }
+        for file in &self.local {
+            builder = builder.local_policy_file(file);
+        }
+        builder.build().map_err(|e| CliError::deployment(&e))
+    }
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Decide one usage request against a registry.
+    Decide {
+        /// The registry (catalog and grants) in the wire format.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// A journal of lifecycle changes to replay onto the registry.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        /// Append the decision to this usage record (Art. 29).
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+        /// The usage request in the wire format; `-` reads standard input.
+        #[arg(long, value_name = "FILE")]
+        request: PathBuf,
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+    /// Check a registry against the Regulation (Art. 2–3, 13–27); exits 1
+    /// when any error-severity finding exists.
+    Check {
+        /// The registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// A journal of lifecycle changes to replay onto the registry.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Compute a reply or delivery deadline in PRC working days (Art. 21–22).
+    Deadline {
+        /// When the application was received (reply) or approved (delivery),
+        /// RFC 3339 with an offset.
+        #[arg(long, value_name = "TIME")]
+        received: String,
+        /// The dataset's sharing class.
+        #[arg(long, value_enum, default_value = "conditional")]
+        class: ClassArg,
+        /// Working days of an approved extension (at most 10).
+        #[arg(long, default_value_t = 0)]
+        extension: u32,
+        /// Compute the delivery deadline (20 working days after approval)
+        /// instead of the reply deadline.
+        #[arg(long)]
+        delivery: bool,
+        /// Folder of `cn-YYYY.json` calendars; the embedded 2025–2026 without it.
+        #[arg(long, value_name = "DIR")]
+        calendar: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// List disposals due and overdue at a time, oldest first (Art. 27, 40(4)).
+    Disposals {
+        /// The registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// A journal of lifecycle changes to replay onto the registry.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        /// The time to judge at, RFC 3339 with an offset.
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        /// Folder of `cn-YYYY.json` calendars; the embedded 2025–2026 without it.
+        #[arg(long, value_name = "DIR")]
+        calendar: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Name the items a department is about to collect from citizens that it
+    /// could obtain through sharing instead (Art. 19, 40(1)).
+    Duplicates {
+        /// The registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// The collecting department.
+        #[arg(long, value_name = "ID")]
+        requester: String,
+        /// The items of the collection form, comma-separated.
+        #[arg(long, value_name = "ITEMS", value_delimiter = ',', required = true)]
+        items: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Check a sharing application for completeness (Art. 20–21); exits 1
+    /// when anything is missing or invalid.
+    Application {
+        /// The registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// The application in JSON.
+        #[arg(long, value_name = "FILE")]
+        application: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Answer an application (Art. 21–22): approve into a grant, refuse with
+    /// reasons, or send back for supplement; prints the outcome with its
+    /// deadlines. With `--journal`, an approval is recorded as a new grant.
+    Reply {
+        /// The registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// The application in JSON.
+        #[arg(long, value_name = "FILE")]
+        application: PathBuf,
+        /// The reply in JSON (`decision`, `replied_at`, `approval`,
+        /// optional `extension`).
+        #[arg(long, value_name = "FILE")]
+        reply: PathBuf,
+        /// Record an approved grant in this journal.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        /// Folder of `cn-YYYY.json` calendars; the embedded 2025–2026 without it.
+        #[arg(long, value_name = "DIR")]
+        calendar: Option<PathBuf>,
+    },
+    /// Apply a lifecycle transition (consent, purpose end, disposal receipt,
+    /// suspension, reinstatement, termination, a new grant) and append it to
+    /// the journal before returning (Art. 25, 27).
+    Apply {
+        /// The base registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// The journal the transition is appended to (created when absent).
+        #[arg(long, value_name = "FILE")]
+        journal: PathBuf,
+        /// The transition in JSON; `-` reads standard input.
+        #[arg(long, value_name = "FILE")]
+        transition: PathBuf,
+    },
+    /// Verify or query an Art. 29 usage record.
+    Record {
+        #[command(subcommand)]
+        command: RecordCommand,
+    },
+    /// List the loaded rules with their articles.
+    Policies {
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RecordCommand {
+    /// Walk the hash chain; exits 1 and names the first broken entry when
+    /// the log was altered.
+    Verify {
+        /// The record log.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Print the records that match, as JSON lines (the chain is verified
+    /// first).
+    Query {
+        /// The record log.
+        file: PathBuf,
+        /// Only this grant.
+        #[arg(long, value_name = "ID")]
+        grant: Option<String>,
+        /// Only this requester.
+        #[arg(long, value_name = "ID")]
+        requester: Option<String>,
+        /// Only this dataset.
+        #[arg(long, value_name = "ID")]
+        dataset: Option<String>,
+        /// Only records at or after this time.
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
+        /// Only records before this time.
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+    },
+}
+
+/// A sharing class on the command line.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ClassArg {
+    Unconditional,
+    Conditional,
+    NotShared,
+}
+
+impl From<ClassArg> for SharingClass {
+    fn from(c: ClassArg) -> Self {
+        match c {
+            ClassArg::Unconditional => SharingClass::Unconditional,
+            ClassArg::Conditional => SharingClass::Conditional,
+            ClassArg::NotShared => SharingClass::NotShared,
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! One module per command; [`run`] dispatches.
+
+mod application;
+mod apply;
+mod check;
+mod deadline;
+mod decide;
+mod disposals;
+mod duplicates;
+mod policies;
+mod record;
+mod reply;
+
+use crate::args::{Cli, Command};
+use crate::{CliError, Exit};
+
+/// Runs the command the line names.
+pub fn run(cli: Cli) -> Result<Exit, CliError> {
+    match cli.command {
+        Command::Decide {
+            registry,
+            journal,
+            record,
+            request,
+            policy,
+            format,
+        } => decide::run(
+            &registry,
+            journal.as_deref(),
+            record.as_deref(),
+            &request,
+            &policy,
+            format,
+        ),
+        Command::Check {
+            registry,
+            journal,
+            format,
+        } => check::run(&registry, journal.as_deref(), format),
+        Command::Deadline {
+            received,
+            class,
+            extension,
+            delivery,
+            calendar,
+            format,
+        } => deadline::run(
+            &received,
+            class.into(),
+            extension,
+            delivery,
+            calendar.as_deref(),
+            format,
+        ),
+        Command::Disposals {
+            registry,
+            journal,
+            at,
+            calendar,
+            format,
+        } => disposals::run(
+            &registry,
+            journal.as_deref(),
+            &at,
+            calendar.as_deref(),
+            format,
+        ),
+        Command::Duplicates {
+            registry,
+            requester,
+            items,
+            format,
+        } => duplicates::run(&registry, requester, items, format),
+        Command::Application {
+            registry,
+            application,
+            format,
+        } => application::run(&registry, &application, format),
+        Command::Reply {
+            registry,
+            application,
+            reply,
+            journal,
+            calendar,
+        } => reply::run(
+            &registry,
+            &application,
+            &reply,
+            journal.as_deref(),
+            calendar.as_deref(),
+        ),
+        Command::Apply {
+            registry,
+            journal,
+            transition,
+        } => apply::run(&registry, &journal, &transition),
+        Command::Record { command } => record::run(command),
+        Command::Policies { policy, format } => policies::run(&policy, format),
+    }
+}

@@ -1,0 +1,422 @@
+//! Explanations: each reason's sentence is the deciding policy's `@zh` /
+//! `@en` annotation followed by the facts the engine computed. Nothing here
+//! decides; it only describes what the policies decided. Each rule states
+//! its Chinese, its English and its facts once, in [`detail`].
+
+use super::UsageRequest;
+use crate::calendar::Calendar;
+use crate::decision::{
+    EngineReason, Explanation, Obligation, ObligationId, Reason, RuleId, StatutoryRule,
+};
+use crate::model::{Dataset, DisposalTrigger, Grant, GrantId, Sharing};
+use crate::policy::Rule;
+use crate::registry::disposal_due;
+use crate::time::format_rfc3339;
+
+/// Why a grant the request named could not be judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NamedGrantProblem {
+    /// No grant has the id.
+    NotFound,
+    /// The grant is for another dataset.
+    OtherDataset,
+}
+
+impl NamedGrantProblem {
+    /// The wire name, in the `named_grant_problem` fact.
+    fn as_str(self) -> &'static str {
+        match self {
+            NamedGrantProblem::NotFound => "not_found",
+            NamedGrantProblem::OtherDataset => "other_dataset",
+        }
+    }
+}
+
+/// What the request was judged against.
+pub(crate) struct Situation<'a> {
+    pub request: &'a UsageRequest,
+    pub dataset: Option<&'a Dataset>,
+    pub grant: Option<&'a Grant>,
+    /// The grant the request named, when it was not usable, with the
+    /// problem.
+    pub named_grant_problem: Option<(&'a GrantId, NamedGrantProblem)>,
+}
+
+fn list(values: impl IntoIterator<Item = impl ToString>) -> Vec<String> {
+    let mut v: Vec<String> = values.into_iter().map(|x| x.to_string()).collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn joined(values: &[String], sep: &str) -> String {
+    if values.is_empty() {
+        "（无）".into()
+    } else {
+        values.join(sep)
+    }
+}
+
+fn joined_en(values: &[String]) -> String {
+    if values.is_empty() {
+        "(none)".into()
+    } else {
+        values.join(", ")
+    }
+}
+
+/// The reason for one deciding rule.
+pub(crate) fn reason(rule: &Rule, s: &Situation<'_>) -> Reason {
+    detail(&rule.id, s).into_reason(rule.id.clone(), rule.articles.clone(), &rule.zh, &rule.en)
+}
+
+/// What `rule` says about the situation. A rule of an optional or local
+/// policy, or a grant rule without a grant, has only its annotation.
+fn detail(rule: &RuleId, s: &Situation<'_>) -> Explanation {
+    let req = s.request;
+    match (rule, s.grant) {
+        (RuleId::Permit, Some(g)) => {
+            let until = format_rfc3339(&g.valid_until);
+            Explanation::new(
+                format!("共享授权 {}，使用时限至 {until}", g.id),
+                format!("grant {}, period of use until {until}", g.id),
+            )
+            .fact("grant", &g.id)
+            .fact("purpose", &req.purpose)
+            .fact("valid_until", until)
+        }
+        (RuleId::Statutory(r), grant) => statutory(*r, grant, s),
+        (RuleId::Permit | RuleId::Engine(_) | RuleId::Policy(_), _) => Explanation::facts_only(),
+    }
+}
+
+fn statutory(rule: StatutoryRule, grant: Option<&Grant>, s: &Situation<'_>) -> Explanation {
+    let req = s.request;
+    match rule {
+        StatutoryRule::UnknownRequester => {
+            Explanation::new(req.requester.to_string(), format!("`{}`", req.requester))
+                .fact("requester", &req.requester)
+        }
+        StatutoryRule::NotPublished => match s.dataset {
+            Some(d) => Explanation::new(
+                format!("{}（{}）当前状态为 {}", d.id, d.name, d.status.as_str()),
+                format!("`{}` has status `{}`", d.id, d.status.as_str()),
+            )
+            .fact("dataset", &d.id)
+            .fact("status", d.status.as_str()),
+            None => Explanation::new(
+                format!("目录中没有数据集 {}", req.dataset),
+                format!("no catalog entry `{}`", req.dataset),
+            )
+            .fact("dataset", &req.dataset)
+            .fact("status", None::<&str>),
+        },
+        StatutoryRule::NotShared => match s.dataset.map(|d| &d.sharing) {
+            Some(Sharing::NotShared { reason, basis }) => {
+                let citation = basis.as_ref().map(|b| b.citation.as_str()).unwrap_or("");
+                Explanation::new(
+                    format!("{reason}（依据：{citation}）"),
+                    format!("{reason} (basis: {citation})"),
+                )
+                .fact("dataset", &req.dataset)
+                .fact("reason", reason)
+                .fact("basis", basis)
+            }
+            _ => Explanation::facts_only().fact("dataset", &req.dataset),
+        },
+        StatutoryRule::NoGrant => {
+            let base = |zh: String, en: String| {
+                Explanation::new(zh, en)
+                    .fact("requester", &req.requester)
+                    .fact("dataset", &req.dataset)
+            };
+            match s.named_grant_problem {
+                Some((id, problem)) => {
+                    let (zh, en) = match problem {
+                        NamedGrantProblem::NotFound => (
+                            format!("指定的共享授权 {id} 不存在"),
+                            format!("the named grant `{id}` does not exist"),
+                        ),
+                        NamedGrantProblem::OtherDataset => (
+                            format!("指定的共享授权 {id} 不是针对数据集 {} 的", req.dataset),
+                            format!(
+                                "the named grant `{id}` is not for dataset `{}`",
+                                req.dataset
+                            ),
+                        ),
+                    };
+                    base(zh, en)
+                        .fact("named_grant", id)
+                        .fact("named_grant_problem", problem.as_str())
+                }
+                None => base(
+                    format!("{} 对 {} 没有共享授权", req.requester, req.dataset),
+                    format!("`{}` holds no grant for `{}`", req.requester, req.dataset),
+                ),
+            }
+        }
+        // These judge a grant; without one they have only their annotation
+        // (a policy would not have decided so).
+        StatutoryRule::GrantOtherRequester
+        | StatutoryRule::ScopeExpansion
+        | StatutoryRule::PurposeChange
+        | StatutoryRule::ThirdParty
+        | StatutoryRule::MethodNotGranted
+        | StatutoryRule::NotYetValid
+        | StatutoryRule::PeriodEnded
+        | StatutoryRule::PurposeEnded
+        | StatutoryRule::GrantSuspended
+        | StatutoryRule::GrantTerminated
+        | StatutoryRule::Disposed => match grant {
+            Some(g) => grant_rule(rule, g, s),
+            None => Explanation::facts_only(),
+        },
+    }
+}
+
+fn grant_rule(rule: StatutoryRule, g: &Grant, s: &Situation<'_>) -> Explanation {
+    let req = s.request;
+    let at = format_rfc3339(&req.at);
+    match rule {
+        StatutoryRule::GrantOtherRequester => Explanation::new(
+            format!(
+                "共享授权 {} 的申请部门为 {}，不是 {}",
+                g.id, g.requester, req.requester
+            ),
+            format!(
+                "grant `{}` was approved for `{}`, not `{}`",
+                g.id, g.requester, req.requester
+            ),
+        )
+        .fact("grant", &g.id)
+        .fact("grant_requester", &g.requester)
+        .fact("requester", &req.requester),
+        StatutoryRule::ScopeExpansion => {
+            let granted = list(g.effective_items(&req.at));
+            let outside = list(
+                req.items
+                    .iter()
+                    .filter(|i| !g.effective_items(&req.at).any(|x| x == *i)),
+            );
+            Explanation::new(joined(&outside, "、"), outside.join(", "))
+                .fact("items_outside_grant", &outside)
+                .fact("granted_items", &granted)
+        }
+        StatutoryRule::PurposeChange => {
+            let granted = list(g.effective_purposes(&req.at));
+            Explanation::new(
+                format!(
+                    "申请目的 {}，授权目的 {}",
+                    req.purpose,
+                    joined(&granted, "、")
+                ),
+                format!("stated `{}`, granted {}", req.purpose, joined_en(&granted)),
+            )
+            .fact("purpose", &req.purpose)
+            .fact("granted_purposes", &granted)
+        }
+        StatutoryRule::ThirdParty => {
+            let consented = list(g.consented_recipients(&req.at));
+            let recipient = req
+                .recipient
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            Explanation::new(
+                format!(
+                    "接收方 {recipient}，已同意的接收方 {}",
+                    joined(&consented, "、")
+                ),
+                format!(
+                    "recipient `{recipient}`, consented recipients {}",
+                    joined_en(&consented)
+                ),
+            )
+            .fact("recipient", &recipient)
+            .fact("consented_recipients", &consented)
+        }
+        StatutoryRule::MethodNotGranted => {
+            let granted = list(g.methods.iter().map(|m| m.as_str()));
+            let method = req.method.map(|m| m.as_str()).unwrap_or("");
+            Explanation::new(
+                format!("申请方式 {method}，授权方式 {}", joined(&granted, "、")),
+                format!("method `{method}`, granted {}", joined_en(&granted)),
+            )
+            .fact("method", method)
+            .fact("granted_methods", &granted)
+        }
+        StatutoryRule::NotYetValid => {
+            let from = format_rfc3339(&g.valid_from);
+            Explanation::new(
+                format!("使用时间 {at}，使用时限自 {from} 起"),
+                format!("at {at}, period starts {from}"),
+            )
+            .fact("at", &at)
+            .fact("valid_from", from)
+        }
+        StatutoryRule::PeriodEnded => {
+            let until = format_rfc3339(&g.valid_until);
+            Explanation::new(
+                format!("使用时限已于 {until} 届满，使用时间 {at}"),
+                format!("period ended {until}, at {at}"),
+            )
+            .fact("at", &at)
+            .fact("valid_until", until)
+        }
+        StatutoryRule::PurposeEnded => match g.ended {
+            Some(end) => {
+                let ended_at = format_rfc3339(&end.at);
+                Explanation::new(
+                    format!("{}（{ended_at}）", end.trigger.zh()),
+                    format!("{} at {ended_at}", end.trigger.as_str()),
+                )
+                .fact("trigger", end.trigger)
+                .fact("ended_at", ended_at)
+            }
+            None => Explanation::facts_only(),
+        },
+        StatutoryRule::GrantSuspended | StatutoryRule::GrantTerminated => {
+            Explanation::new(format!("共享授权 {}", g.id), format!("grant `{}`", g.id))
+                .fact("grant", &g.id)
+                .fact("status", g.status.as_str())
+        }
+        StatutoryRule::Disposed => match &g.disposed {
+            Some(d) => {
+                let disposed_at = format_rfc3339(&d.at);
+                Explanation::new(
+                    format!(
+                        "已于 {disposed_at} 以{}方式处置，证明人 {}",
+                        d.method.zh(),
+                        d.attested_by
+                    ),
+                    format!(
+                        "disposed by {} at {disposed_at}, attested by {}",
+                        d.method.as_str(),
+                        d.attested_by
+                    ),
+                )
+                .fact("method", d.method)
+                .fact("disposed_at", disposed_at)
+                .fact("attested_by", &d.attested_by)
+            }
+            None => Explanation::facts_only(),
+        },
+        // Explained by `statutory` before a grant is looked at.
+        StatutoryRule::UnknownRequester
+        | StatutoryRule::NotPublished
+        | StatutoryRule::NotShared
+        | StatutoryRule::NoGrant => Explanation::facts_only(),
+    }
+}
+
+/// A deny reason raised by the engine itself rather than by a policy.
+pub(crate) fn engine_reason(reason: EngineReason, detail: &str) -> Reason {
+    let (zh, en, key) = match reason {
+        EngineReason::EvaluationError => (
+            "策略求值出错，为安全起见拒绝",
+            "the policies could not be evaluated; denied to fail closed",
+            "errors",
+        ),
+        EngineReason::FactsUnavailable => (
+            "无法取得判定所需的事实，为安全起见拒绝",
+            "the facts needed to decide could not be obtained; denied to fail closed",
+            "error",
+        ),
+        EngineReason::InvalidRequest => (
+            "请求不符合格式要求，拒绝",
+            "the request is malformed; denied",
+            "error",
+        ),
+        EngineReason::DefaultDeny => (
+            "没有策略允许本次使用",
+            "no policy permits this use",
+            "error",
+        ),
+    };
+    let explanation = if detail.is_empty() {
+        Explanation::facts_only()
+    } else {
+        Explanation::new(detail, detail).fact(key, detail)
+    };
+    explanation.into_reason(RuleId::Engine(reason), Vec::new(), zh, en)
+}
+
+/// `GS-OBL-RECORD-USE` (Art. 29).
+pub(crate) fn record_use(grant: &Grant) -> Obligation {
+    Explanation::new(
+        "记录本次使用的使用场景、使用过程、应用成效、存储情况和销毁情况，留存不少于三年",
+        "record the use scenario, process, results, storage and destruction of this use; keep the records at least three years",
+    )
+    .fact("grant", &grant.id)
+    .fact("retain_years", 3)
+    .fact(
+        "record",
+        ["scenario", "process", "results", "storage", "destruction"],
+    )
+    .into_obligation(ObligationId::RecordUse, &["29"])
+}
+
+/// `GS-OBL-DISPOSE` (Art. 27): the provider's method, due a number of PRC
+/// working days after the disposal trigger.
+pub(crate) fn dispose(grant: &Grant, calendar: &Calendar) -> Obligation {
+    let (at, trigger) = grant.disposal_trigger();
+    let triggered_at = format_rfc3339(&at);
+    let method = grant.disposal.method;
+    let days = grant.disposal.within_working_days;
+    let due = disposal_due(grant, calendar);
+    let (due_zh, due_en) = match &due {
+        Ok(d) => (d.to_string(), d.to_string()),
+        Err(e) => (
+            format!("（到期日无法计算：{e}）"),
+            format!("(due date cannot be computed: {e})"),
+        ),
+    };
+    let (when_zh, when_en) = match trigger {
+        DisposalTrigger::PeriodEnded => (
+            format!("使用时限于 {triggered_at} 届满后"),
+            format!("after the period of use ends at {triggered_at}"),
+        ),
+        DisposalTrigger::PurposeEnded(t) => (
+            format!("{}（{triggered_at}）后", t.zh()),
+            format!("after the purpose ended ({}) at {triggered_at}", t.as_str()),
+        ),
+    };
+    let mut explanation = Explanation::new(
+        format!(
+            "{when_zh}，按提供部门要求以{}方式处置数据，{days}个工作日内完成，截止 {due_zh}",
+            method.zh()
+        ),
+        format!(
+            "{when_en}, dispose of the data by {} as the provider requires within {days} working days, due {due_en}",
+            method.as_str()
+        ),
+    )
+    .fact("grant", &grant.id)
+    .fact("method", method)
+    .fact("due", due.as_ref().ok().map(ToString::to_string))
+    .fact("trigger", trigger.as_str())
+    .fact("triggered_at", &triggered_at)
+    .fact("within_working_days", days);
+    if let Err(e) = &due {
+        explanation = explanation.fact("due_error", e.to_string());
+    }
+    explanation.into_obligation(ObligationId::Dispose, &["27", "40(4)"])
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn engine_reasons_carry_their_detail_as_a_fact() {
+        let r = engine_reason(EngineReason::FactsUnavailable, "db down");
+        assert_eq!(r.rule, RuleId::Engine(EngineReason::FactsUnavailable));
+        assert_eq!(r.facts["error"], json!("db down"));
+        assert!(r.en.ends_with(": db down"));
+        let bare = engine_reason(EngineReason::DefaultDeny, "");
+        assert!(bare.facts.is_empty());
+        assert_eq!(bare.zh, "没有策略允许本次使用");
+    }
+}

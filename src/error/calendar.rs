@@ -1,0 +1,58 @@
+//! The working-day calendar cannot answer, or cannot be loaded.
+
+use std::path::PathBuf;
+
+/// The working-day calendar cannot answer, or a year file cannot be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CalendarError {
+    /// A date lies in a year whose calendar is not loaded.
+    #[error(
+        "no working-day calendar is loaded for year `{year}` (loaded: {})",
+        year_list(.loaded)
+    )]
+    YearNotLoaded {
+        /// The year asked about.
+        year: i32,
+        /// The years loaded, ascending.
+        loaded: Vec<i32>,
+    },
+    /// A year file is not JSON in the year-file format.
+    #[error("cannot parse working-day calendar `{origin}`")]
+    Parse {
+        /// The file, as named by the caller.
+        origin: String,
+        /// The parser's error, with its line and column.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A year file parses but breaks a rule of the format.
+    #[error("invalid working-day calendar `{origin}`: {message}")]
+    Invalid {
+        /// The file (or folder), as named by the caller.
+        origin: String,
+        /// What is wrong, naming the year.
+        message: String,
+    },
+    /// A year file or folder cannot be read.
+    #[error("cannot read working-day calendar `{}`", .path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// `2025, 2026`, or `none`.
+fn year_list(years: &[i32]) -> String {
+    if years.is_empty() {
+        return "none".to_owned();
+    }
+    years
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

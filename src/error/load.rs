@@ -1,0 +1,136 @@
+//! A deployment that cannot be loaded.
+
+use std::path::PathBuf;
+
+use super::CalendarError;
+
+/// A deployment that cannot be loaded: policies, schema, registry or
+/// calendar. An engine is never built from a failed load.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// A file could not be read.
+    #[error("cannot read `{}`", .path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A registry document is JSON that does not fit the wire format.
+    #[error("registry `{origin}`{}", at_location(.location))]
+    RegistryJson {
+        /// Where the registry came from (a file name, or `<memory>`).
+        origin: String,
+        /// The path of the offending value, such as `grants[3].valid_until`,
+        /// when it is not the document itself.
+        location: Option<String>,
+        /// The parser's error, with line and column.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A registry document breaks a rule of the wire format that the
+    /// parser does not check (it must be an object, nested no deeper than
+    /// [`crate::limits::MAX_JSON_DEPTH`]).
+    #[error("registry `{origin}`: {message}")]
+    Registry {
+        /// Where the registry came from.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Two records of the registry share an id.
+    #[error("registry `{origin}`: duplicate {kind} id `{id}`")]
+    DuplicateId {
+        /// Where the registry came from.
+        origin: String,
+        /// `department`, `dataset` or `grant`.
+        kind: &'static str,
+        /// The repeated id.
+        id: String,
+    },
+    /// The Cedar schema does not parse.
+    #[error("policy schema `{origin}` does not parse")]
+    Schema {
+        /// Where the schema came from.
+        origin: String,
+        /// The parser's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+    /// A policy file does not parse, or holds no policy.
+    #[error("policy file `{file}`: {message}")]
+    PolicySyntax {
+        /// The file name.
+        file: String,
+        /// What is wrong.
+        message: String,
+        /// The parser's error, when there is one.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    },
+    /// A policy is refused: missing annotation, duplicate id, a local
+    /// `permit`, a schema violation, an id outside the statutory catalog.
+    #[error("policy file `{file}`, policy `{policy}`: {message}")]
+    PolicyRejected {
+        /// The file name.
+        file: String,
+        /// The policy's `@id`, or its position when it has none.
+        policy: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The statutory set lacks a rule of the catalog: the floor would be
+    /// lowered.
+    #[error("statutory policies lack rule `{rule}`: every rule of the catalog must be present")]
+    MissingStatutoryRule {
+        /// The missing rule id.
+        rule: String,
+    },
+    /// An optional policy was asked for that does not exist.
+    #[error("no optional policy named `{name}` (available: {available})")]
+    UnknownOptionalPolicy {
+        /// The name asked for.
+        name: String,
+        /// The names available, comma-separated.
+        available: String,
+    },
+    /// An input is over a documented size limit.
+    #[error("{what} `{origin}` is {size} bytes, over the limit of {max}")]
+    TooLarge {
+        /// What kind of input.
+        what: &'static str,
+        /// Where it came from.
+        origin: String,
+        /// Its size.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The working-day calendar cannot be loaded.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+}
+
+fn at_location(location: &Option<String>) -> String {
+    location
+        .as_ref()
+        .map(|l| format!(": `{l}`"))
+        .unwrap_or_default()
+}
+
+impl LoadError {
+    /// Names the origin of a registry error (a file, after it was parsed
+    /// from memory).
+    pub(crate) fn with_origin(mut self, name: &str) -> Self {
+        match &mut self {
+            LoadError::RegistryJson { origin, .. }
+            | LoadError::Registry { origin, .. }
+            | LoadError::DuplicateId { origin, .. }
+            | LoadError::TooLarge { origin, .. } => *origin = name.to_owned(),
+            _ => {}
+        }
+        self
+    }
+}
