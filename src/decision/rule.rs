@@ -111,15 +111,19 @@ pub enum EngineReason {
     InvalidRequest,
     /// `GS-DEFAULT-DENY`: no policy permitted the use.
     DefaultDeny,
+    /// `GS-CLOCK-SKEW`: the host set a maximum clock skew and the request's
+    /// `at` lies farther than that from the engine's clock.
+    ClockSkew,
 }
 
 impl EngineReason {
     /// Every engine reason.
-    pub const ALL: [EngineReason; 4] = [
+    pub const ALL: [EngineReason; 5] = [
         EngineReason::EvaluationError,
         EngineReason::FactsUnavailable,
         EngineReason::InvalidRequest,
         EngineReason::DefaultDeny,
+        EngineReason::ClockSkew,
     ];
 
     /// The stable id, such as `GS-FACTS-UNAVAILABLE`.
@@ -129,6 +133,7 @@ impl EngineReason {
             EngineReason::FactsUnavailable => "GS-FACTS-UNAVAILABLE",
             EngineReason::InvalidRequest => "GS-INVALID-REQUEST",
             EngineReason::DefaultDeny => "GS-DEFAULT-DENY",
+            EngineReason::ClockSkew => "GS-CLOCK-SKEW",
         }
     }
 }

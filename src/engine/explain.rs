@@ -3,12 +3,14 @@
 //! decides; it only describes what the policies decided. Each rule states
 //! its Chinese, its English and its facts once, in [`detail`].
 
+use chrono::{DateTime, FixedOffset, TimeDelta};
+
 use super::UsageRequest;
 use crate::calendar::Calendar;
 use crate::decision::{
     EngineReason, Explanation, Obligation, ObligationId, Reason, RuleId, StatutoryRule,
 };
-use crate::model::{Dataset, DisposalTrigger, Grant, GrantId, Sharing};
+use crate::model::{CatalogStatus, Dataset, DisposalTrigger, Grant, GrantId, Sharing};
 use crate::policy::Rule;
 use crate::registry::disposal_due;
 use crate::time::format_rfc3339;
@@ -98,12 +100,31 @@ fn statutory(rule: StatutoryRule, grant: Option<&Grant>, s: &Situation<'_>) -> E
                 .fact("requester", &req.requester)
         }
         StatutoryRule::NotPublished => match s.dataset {
-            Some(d) => Explanation::new(
-                format!("{}（{}）当前状态为 {}", d.id, d.name, d.status.as_str()),
-                format!("`{}` has status `{}`", d.id, d.status.as_str()),
-            )
-            .fact("dataset", &d.id)
-            .fact("status", d.status.as_str()),
+            Some(d) => match (&d.withdrawn, d.status) {
+                (Some(w), CatalogStatus::Withdrawn) => {
+                    let at = format_rfc3339(&w.at);
+                    Explanation::new(
+                        format!(
+                            "{}（{}）已于 {at} 撤销，报 {} 备案：{}",
+                            d.id, d.name, w.filed_with, w.reason
+                        ),
+                        format!(
+                            "`{}` was withdrawn at {at}, filed with `{}`: {}",
+                            d.id, w.filed_with, w.reason
+                        ),
+                    )
+                    .fact("dataset", &d.id)
+                    .fact("status", d.status.as_str())
+                    .fact("withdrawn_at", at)
+                    .fact("filed_with", &w.filed_with)
+                }
+                _ => Explanation::new(
+                    format!("{}（{}）当前状态为 {}", d.id, d.name, d.status.as_str()),
+                    format!("`{}` has status `{}`", d.id, d.status.as_str()),
+                )
+                .fact("dataset", &d.id)
+                .fact("status", d.status.as_str()),
+            },
             None => Explanation::new(
                 format!("目录中没有数据集 {}", req.dataset),
                 format!("no catalog entry `{}`", req.dataset),
@@ -309,9 +330,9 @@ fn grant_rule(rule: StatutoryRule, g: &Grant, s: &Situation<'_>) -> Explanation 
     }
 }
 
-/// A deny reason raised by the engine itself rather than by a policy.
-pub(crate) fn engine_reason(reason: EngineReason, detail: &str) -> Reason {
-    let (zh, en, key) = match reason {
+/// The sentence of each engine reason, and the key of its detail fact.
+fn engine_texts(reason: EngineReason) -> (&'static str, &'static str, &'static str) {
+    match reason {
         EngineReason::EvaluationError => (
             "策略求值出错，为安全起见拒绝",
             "the policies could not be evaluated; denied to fail closed",
@@ -332,13 +353,44 @@ pub(crate) fn engine_reason(reason: EngineReason, detail: &str) -> Reason {
             "no policy permits this use",
             "error",
         ),
-    };
+        EngineReason::ClockSkew => (
+            "请求所称的使用时间与本引擎时钟相差超过允许的偏差，拒绝",
+            "the request's time lies farther from the engine's clock than the host allows; denied",
+            "error",
+        ),
+    }
+}
+
+/// A deny reason raised by the engine itself rather than by a policy.
+pub(crate) fn engine_reason(reason: EngineReason, detail: &str) -> Reason {
+    let (zh, en, key) = engine_texts(reason);
     let explanation = if detail.is_empty() {
         Explanation::facts_only()
     } else {
         Explanation::new(detail, detail).fact(key, detail)
     };
     explanation.into_reason(RuleId::Engine(reason), Vec::new(), zh, en)
+}
+
+/// `GS-CLOCK-SKEW`: the request's time and the engine's, and how far apart
+/// they may be.
+pub(crate) fn clock_skew(
+    at: &DateTime<FixedOffset>,
+    now: &DateTime<FixedOffset>,
+    max: std::time::Duration,
+    skew: TimeDelta,
+) -> Reason {
+    let (zh, en, _) = engine_texts(EngineReason::ClockSkew);
+    let (at, now, max_s) = (format_rfc3339(at), format_rfc3339(now), max.as_secs());
+    Explanation::new(
+        format!("请求时间 {at}，引擎时间 {now}，允许偏差 {max_s} 秒"),
+        format!("request at {at}, engine clock at {now}, maximum skew {max_s}s"),
+    )
+    .fact("at", &at)
+    .fact("engine_time", &now)
+    .fact("max_skew_seconds", max_s)
+    .fact("skew_seconds", skew.num_seconds())
+    .into_reason(RuleId::Engine(EngineReason::ClockSkew), Vec::new(), zh, en)
 }
 
 /// `GS-OBL-RECORD-USE` (Art. 29).
@@ -379,6 +431,10 @@ pub(crate) fn dispose(grant: &Grant, calendar: &Calendar) -> Obligation {
         DisposalTrigger::PurposeEnded(t) => (
             format!("{}（{triggered_at}）后", t.zh()),
             format!("after the purpose ended ({}) at {triggered_at}", t.as_str()),
+        ),
+        DisposalTrigger::EntryWithdrawn => (
+            format!("目录于 {triggered_at} 撤销后"),
+            format!("after the catalog entry was withdrawn at {triggered_at}"),
         ),
     };
     let mut explanation = Explanation::new(

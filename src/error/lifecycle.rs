@@ -38,6 +38,51 @@ pub enum TransitionError {
         /// What is wrong.
         why: String,
     },
+    /// No catalog entry has this id.
+    #[error("no dataset `{dataset}`")]
+    UnknownDataset {
+        /// The id.
+        dataset: String,
+    },
+    /// The department named in `by` may not make this change: who may is
+    /// fixed by the Regulation (DESIGN §7).
+    #[error("{subject}: `{by}` may not make `{change}`: {rule} (Art. {article})")]
+    Unauthorized {
+        /// The record concerned: ``grant `g-1` `` or ``dataset `ent-reg` ``.
+        subject: String,
+        /// The change attempted.
+        change: &'static str,
+        /// The department that tried.
+        by: String,
+        /// The rule, naming who may.
+        rule: String,
+        /// The article it rests on, such as `25` or `27(2)`.
+        article: &'static str,
+    },
+    /// The change's instant does not fit the time it was recorded or the
+    /// grant's earlier events: a widening never reaches back, a narrowing
+    /// never reaches forward, and nothing goes before what came before.
+    #[error("{subject}: `{change}` at {at}: {rule}")]
+    Untimely {
+        /// The record concerned.
+        subject: String,
+        /// The change attempted.
+        change: &'static str,
+        /// The instant it claims.
+        at: String,
+        /// The rule it breaks, with the times compared.
+        rule: String,
+    },
+    /// The change does not fit the catalog entry's state.
+    #[error("dataset `{dataset}`: cannot apply `{change}`: {why}")]
+    EntryNotAllowed {
+        /// The catalog entry.
+        dataset: String,
+        /// The change attempted.
+        change: &'static str,
+        /// Why it cannot be applied.
+        why: String,
+    },
 }
 
 /// A reply to an application that cannot be given.

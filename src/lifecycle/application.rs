@@ -559,6 +559,7 @@ pub fn reply(
                 backflow: false,
                 conditions: Vec::new(),
                 suspension: None,
+                history: Vec::new(),
             });
         }
     }

@@ -461,7 +461,12 @@ fn check_grant(registry: &Registry, g: &Grant, out: &mut Vec<Finding>) {
         ));
         return;
     };
-    if dataset.status != CatalogStatus::Published {
+    // A grant on an entry withdrawn with a dated, filed withdrawal was
+    // approved while the entry stood published; the withdrawal ended it and
+    // disposal is owed (Art. 27(3)): that is no fault of the grant.
+    let withdrawn_on_record =
+        dataset.status == CatalogStatus::Withdrawn && dataset.withdrawn.is_some();
+    if dataset.status != CatalogStatus::Published && !withdrawn_on_record {
         out.push(Finding::new(
             "GRANT-UNPUBLISHED-DATASET",
             Severity::Error,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DatasetId, DepartmentId, ItemName};
+use super::{DatasetId, DepartmentId, ItemName, Withdrawal};
 
 /// Review and publication status of a catalog entry (Art. 16). Only a
 /// `published` entry can be requested.
@@ -265,6 +265,11 @@ pub struct Dataset {
     /// The department head's approval of the entry (Art. 13).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<Approval>,
+    /// The withdrawal of the entry, once recorded: its time and its filing
+    /// with the competent authority (Art. 27(3)). Before that time the
+    /// entry stood `published`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Box<Withdrawal>>,
 }
 
 /// The kind of secret that takes data out of the Regulation (Art. 3).

@@ -96,4 +96,9 @@ pub struct Department {
     /// The department one level up in the same line, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<DepartmentId>,
+    /// Set on a competent department for data sharing (政务数据共享主管部门,
+    /// Art. 8): it may suspend, reinstate and terminate grants (Art. 27(2))
+    /// and receives the filing of a withdrawn catalog entry (Art. 27(3)).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub authority: bool,
 }

@@ -1,10 +1,11 @@
 //! The domain: departments, catalog entries and their items and sharing
-//! classes, grants, purposes, the identifiers that name them, and the
-//! lifecycle transitions that change a grant.
+//! classes, grants and their history over time, purposes, the identifiers
+//! that name them, and the lifecycle transitions that change a grant.
 
 mod dataset;
 mod department;
 mod grant;
+mod history;
 mod ids;
 mod transition;
 
@@ -17,5 +18,6 @@ pub use grant::{
     Consent, ConsentScope, DisposalInstruction, DisposalMethod, DisposalRecord, DisposalTrigger,
     EndTrigger, Grant, GrantStatus, PurposeEnd, Suspension, Violation,
 };
+pub use history::{GrantChange, GrantEvent, Withdrawal};
 pub use ids::{DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId};
 pub use transition::{Change, Transition};

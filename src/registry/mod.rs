@@ -1,8 +1,10 @@
 //! The facts a decision needs: the in-memory [`Registry`] loaded from JSON,
 //! the [`FactSource`] trait through which a host can serve the same facts
 //! from its own database, the checked changes that are the one way a loaded
-//! registry changes, and where each grant stands with respect to disposal.
+//! registry changes (with who may make each, and when), and where each
+//! grant stands with respect to disposal.
 
+mod authority;
 mod change;
 mod disposal;
 
@@ -12,7 +14,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-pub use change::CheckedChange;
+pub use change::{CheckedChange, DEFAULT_CLOCK_TOLERANCE};
 pub use disposal::{DisposalEntry, DisposalState, disposal_due, disposal_state, overdue_disposals};
 
 use crate::error::{FactError, LoadError, TransitionError};
@@ -71,6 +73,13 @@ pub trait FactSource {
             "this fact source cannot list the grants of `{requester}`"
         )))
     }
+
+    /// The version of the facts, when they come from a store: the sequence
+    /// number of the last change applied. A decision carries it as
+    /// `registry_version`. `None` (the default) for facts with no version.
+    fn registry_version(&self) -> Option<u64> {
+        None
+    }
 }
 
 #[derive(Deserialize)]
@@ -113,6 +122,10 @@ pub struct Registry {
     grant_index: HashMap<GrantId, usize>,
     pair_index: HashMap<(DepartmentId, DatasetId), Vec<usize>>,
     requester_index: HashMap<DepartmentId, Vec<usize>>,
+    /// See [`Registry::clock_tolerance`].
+    clock_tolerance: Option<std::time::Duration>,
+    /// See [`Registry::version`].
+    version: Option<u64>,
 }
 
 impl Registry {
@@ -160,6 +173,10 @@ impl Registry {
             if grant_index.insert(g.id.clone(), i).is_some() {
                 return Err(dup("grant", g.id.as_str()));
             }
+            check_history(g).map_err(|message| LoadError::Registry {
+                origin: origin.to_owned(),
+                message: format!("grant `{}`: {message}", g.id),
+            })?;
             pair_index
                 .entry((g.requester.clone(), g.dataset.clone()))
                 .or_default()
@@ -178,6 +195,8 @@ impl Registry {
             grant_index,
             pair_index,
             requester_index,
+            clock_tolerance: None,
+            version: None,
         })
     }
 
@@ -295,6 +314,35 @@ impl Registry {
             .filter_map(|&i| self.grants.get(i))
     }
 
+    /// The version of a registry kept by a store: the sequence number of
+    /// the last change applied (0 when none was); `None` for a registry
+    /// that no store keeps.
+    pub fn version(&self) -> Option<u64> {
+        self.version
+    }
+
+    /// Marks the registry as kept by a store, at `version`.
+    pub(crate) fn set_version(&mut self, version: Option<u64>) {
+        self.version = version;
+    }
+
+    /// Replaces a catalog entry by its new state (a committed change).
+    fn replace_dataset(&mut self, dataset: Dataset) -> Result<(), TransitionError> {
+        let slot = self
+            .dataset_index
+            .get(&dataset.id)
+            .and_then(|&i| self.datasets.get_mut(i));
+        match slot {
+            Some(slot) => {
+                *slot = dataset;
+                Ok(())
+            }
+            None => Err(TransitionError::UnknownDataset {
+                dataset: dataset.id.to_string(),
+            }),
+        }
+    }
+
     /// Replaces a grant by its new state (a committed change).
     fn replace_grant(&mut self, grant: Grant) -> Result<(), TransitionError> {
         let slot = self
@@ -369,5 +417,35 @@ impl FactSource for Registry {
 
     fn grants_of(&self, requester: &DepartmentId) -> Result<Vec<Cow<'_, Grant>>, FactError> {
         Ok(self.iter_grants_of(requester).map(Cow::Borrowed).collect())
+    }
+
+    fn registry_version(&self) -> Option<u64> {
+        self.version
+    }
+}
+
+/// A grant's history runs forward, and its `status` says where the history
+/// leaves it.
+fn check_history(g: &Grant) -> Result<(), String> {
+    if let Some(pair) = g.history.windows(2).find(|w| match w {
+        [a, b] => b.at < a.at,
+        _ => false,
+    }) && let [a, b] = pair
+    {
+        return Err(format!(
+            "`history` runs backwards: `{}` at {} follows `{}` at {}",
+            b.change.as_str(),
+            crate::time::format_rfc3339(&b.at),
+            a.change.as_str(),
+            crate::time::format_rfc3339(&a.at)
+        ));
+    }
+    match g.status_after_history() {
+        Some(status) if status != g.status => Err(format!(
+            "`status` is `{}` but its history leaves it `{}`",
+            g.status.as_str(),
+            status.as_str()
+        )),
+        _ => Ok(()),
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! {"govshare_journal":1,"base":"sha256:…"}
-//! {"seq":1,"transition":{"at":"…","actor":"…","reason":"…","change":{"kind":"suspended",…}}}
+//! {"seq":1,"transition":{"at":"…","by":"hz-amr","actor":"…","reason":"…","change":{"kind":"suspended",…},"recorded_at":"…"}}
 //! {"seq":2,"transition":{…}}
 //! ```
 //!
@@ -28,6 +28,7 @@ use super::file::{TornTail, open_locked, read_lines};
 use crate::error::JournalError;
 use crate::model::Transition;
 use crate::registry::Registry;
+use crate::time::{Clock, SystemClock};
 
 /// Where lifecycle transitions are kept. [`FileJournal`] is the default; a
 /// host can keep them in its own database instead.
@@ -39,7 +40,9 @@ pub trait JournalStore: Send {
     /// [`JournalError`] when the store cannot be read or is damaged.
     fn transitions(&mut self) -> Result<Vec<Transition>, JournalError>;
 
-    /// Appends a transition; it must be durable when this returns.
+    /// Appends a transition exactly as given (stamped with its
+    /// `recorded_at` by [`DurableRegistry::apply`]); it must be durable when
+    /// this returns.
     ///
     /// # Errors
     ///
@@ -222,23 +225,32 @@ impl JournalStore for FileJournal {
     }
 }
 
-/// A registry kept durable by a journal: transitions are checked, written
-/// to the journal, then applied. Readers see the registry through
-/// [`DurableRegistry::registry`]; writers are serialized.
+/// A registry kept durable by a journal: transitions are stamped with the
+/// time they are recorded, checked, written to the journal, then applied.
+/// Readers see the registry through [`DurableRegistry::registry`]; writers
+/// are serialized.
+///
+/// The registry carries a version (the number of transitions applied,
+/// [`Registry::version`]), which decisions made on it report as
+/// `registry_version`.
 #[derive(Debug)]
 pub struct DurableRegistry<S: JournalStore = FileJournal> {
     registry: RwLock<Registry>,
     store: Mutex<S>,
+    clock: Box<dyn Clock>,
 }
 
 impl<S: JournalStore> DurableRegistry<S> {
-    /// Replays the store's transitions onto `base`.
+    /// Replays the store's transitions onto `base`, each checked as of the
+    /// time it was recorded (its stored `recorded_at`). New transitions are
+    /// stamped from the system clock; see [`DurableRegistry::with_clock`].
     ///
     /// # Errors
     ///
     /// [`JournalError::Replay`] naming the first transition that does not
     /// apply, or the store's own errors.
     pub fn open(mut base: Registry, mut store: S) -> Result<Self, JournalError> {
+        base.set_version(Some(0));
         for (i, t) in store.transitions()?.iter().enumerate() {
             base.apply(t).map_err(|source| JournalError::Replay {
                 line: i + 2,
@@ -248,7 +260,46 @@ impl<S: JournalStore> DurableRegistry<S> {
         Ok(Self {
             registry: RwLock::new(base),
             store: Mutex::new(store),
+            clock: Box::new(SystemClock),
         })
+    }
+
+    /// Stamps new transitions from `clock` instead of the system clock: a
+    /// host with its own trusted time, or a test that sets the time.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::{DepartmentId, Registry};
+    /// use govshare::lifecycle::{Change, Transition};
+    /// use govshare::store::{DurableRegistry, JournalStore};
+    /// use govshare::time::{ManualClock, parse_rfc3339};
+    ///
+    /// /// A journal kept in memory.
+    /// struct Memory(Vec<Transition>);
+    /// impl JournalStore for Memory {
+    ///     fn transitions(&mut self) -> Result<Vec<Transition>, govshare::JournalError> { Ok(self.0.clone()) }
+    ///     fn append(&mut self, t: &Transition) -> Result<(), govshare::JournalError> { self.0.push(t.clone()); Ok(()) }
+    /// }
+    ///
+    /// let base = Registry::from_json_str(include_str!("../../examples/data/registry.json"))?;
+    /// let clock = ManualClock::new(parse_rfc3339("2026-11-10T09:00:00+08:00")?);
+    /// let durable = DurableRegistry::open(base, Memory(Vec::new()))?.with_clock(clock);
+    /// // Grant …05 was suspended on 20 October; its provider reinstates it.
+    /// let reinstate = |at| -> Result<Transition, Box<dyn std::error::Error>> {
+    ///     Ok(Transition::new(parse_rfc3339(at)?, DepartmentId::new("hz-amr")?, "杭州市市场监督管理局",
+    ///         "已改正", Change::Reinstated { grant: "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e05".parse()? }))
+    /// };
+    /// // Dated nine days before it is recorded, it would reach back: refused.
+    /// assert!(durable.apply(&reinstate("2026-11-01T09:00:00+08:00")?).is_err());
+    /// durable.apply(&reinstate("2026-11-10T09:00:00+08:00")?)?;
+    /// assert_eq!(durable.registry().version(), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Box::new(clock);
+        self
     }
 
     /// The registry as it stands; hold the guard briefly (writers wait).
@@ -256,17 +307,23 @@ impl<S: JournalStore> DurableRegistry<S> {
         self.registry.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Checks a transition, makes it durable, then applies it. On any error
-    /// nothing is written and nothing changes.
+    /// Stamps a transition with the time it is recorded (its `recorded_at`,
+    /// from this registry's clock; any value the caller set is replaced),
+    /// checks it, makes it durable, then applies it. On any error nothing
+    /// is written and nothing changes.
     ///
     /// # Errors
     ///
     /// [`JournalError::Transition`] when the transition does not fit the
-    /// registry; the store's errors when it cannot be made durable.
+    /// registry (its state, who may make it, or when: a change that widens
+    /// what the requester may do cannot take effect before it is recorded);
+    /// the store's errors when it cannot be made durable.
     pub fn apply(&self, transition: &Transition) -> Result<(), JournalError> {
         let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
-        let checked = self.registry().check(transition)?;
-        store.append(transition)?;
+        let mut transition = transition.clone();
+        transition.recorded_at = Some(self.clock.now());
+        let checked = self.registry().check(&transition)?;
+        store.append(&transition)?;
         let mut registry = self
             .registry
             .write()

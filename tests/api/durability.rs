@@ -8,7 +8,8 @@ use govshare::Violation;
 use govshare::audit::{Query, Record, RecordSink, UseCategory, UseEvent};
 use govshare::lifecycle::{Change, Transition};
 use govshare::store::{DurableRegistry, FileJournal, RecordLog};
-use govshare::{DisposalMethod, EndTrigger, Engine, GrantId, Registry, UsageRequest};
+use govshare::time::ManualClock;
+use govshare::{DepartmentId, DisposalMethod, EndTrigger, Engine, GrantId, Registry, UsageRequest};
 
 use super::common::{demo, t};
 
@@ -28,29 +29,62 @@ fn id(s: &str) -> GrantId {
     s.parse().unwrap()
 }
 
+fn dept(s: &str) -> DepartmentId {
+    DepartmentId::new(s).unwrap()
+}
+
+/// The demo's transitions, each stamped as recorded at its own instant (as
+/// a durable registry whose clock shows that instant stamps it).
 fn transitions() -> Vec<Transition> {
-    let tr =
-        |at: &str, change| Transition::new(t(at), "杭州市数据资源管理局", "依第二十七条", change);
-    vec![
-        Transition::for_violation(id(G1), Violation::ScopeExpansion, t("2026-03-03T09:00:00+08:00"), t("2026-03-17T18:00:00+08:00"), "杭州市市场监督管理局", "超范围调用身份证号"),
-        tr("2026-03-10T09:00:00+08:00", Change::Reinstated { grant: id(G1) }),
+    let tr = |at: &str, by: &str, change| {
+        Transition::new(
+            t(at),
+            dept(by),
+            "杭州市数据资源管理局",
+            "依第二十七条",
+            change,
+        )
+    };
+    let mut all = vec![
+        Transition::for_violation(id(G1), Violation::ScopeExpansion, t("2026-03-03T09:00:00+08:00"), t("2026-03-17T18:00:00+08:00"), dept("hz-amr"), "杭州市市场监督管理局", "超范围调用身份证号"),
+        tr("2026-03-10T09:00:00+08:00", "hz-amr", Change::Reinstated { grant: id(G1) }),
         tr(
             "2026-03-11T09:00:00+08:00",
+            "hz-psb",
             Change::ConsentAdded {
                 grant: id(G3),
                 consent: serde_json::from_value(serde_json::json!({"kind": "item", "value": "household_address", "at": "2026-03-11T09:00:00+08:00"})).unwrap(),
             },
         ),
-        tr("2026-06-01T09:00:00+08:00", Change::PurposeEnded { grant: id(G3), trigger: EndTrigger::PurposeAchieved }),
-        tr("2026-07-02T09:00:00+08:00", Change::DisposalRecorded { grant: id(G4), method: DisposalMethod::Anonymize, attested_by: "市民政局数据安全员".into() }),
-    ]
+        tr("2026-06-01T09:00:00+08:00", "hz-housing", Change::PurposeEnded { grant: id(G3), trigger: EndTrigger::PurposeAchieved }),
+        tr("2026-07-02T09:00:00+08:00", "hz-civil", Change::DisposalRecorded { grant: id(G4), method: DisposalMethod::Anonymize, attested_by: "市民政局数据安全员".into() }),
+    ];
+    for tr in &mut all {
+        tr.recorded_at = Some(tr.at);
+    }
+    all
+}
+
+/// A durable registry over the journal at `path`, with a clock a test sets.
+fn durable_at(path: &Path) -> (DurableRegistry, ManualClock) {
+    let clock = ManualClock::new(t("2026-01-01T00:00:00+08:00"));
+    let durable = DurableRegistry::open(demo(), FileJournal::open(path, &demo()).unwrap())
+        .unwrap()
+        .with_clock(clock.clone());
+    (durable, clock)
+}
+
+/// Applies a transition as recorded at its own instant.
+fn apply_at(durable: &DurableRegistry, clock: &ManualClock, tr: &Transition) {
+    clock.set(tr.at);
+    durable.apply(tr).unwrap();
 }
 
 /// A journal holding every transition, written through a durable registry.
 fn write_journal(path: &Path) {
-    let durable = DurableRegistry::open(demo(), FileJournal::open(path, &demo()).unwrap()).unwrap();
+    let (durable, clock) = durable_at(path);
     for tr in transitions() {
-        durable.apply(&tr).unwrap();
+        apply_at(&durable, &clock, &tr);
     }
 }
 
@@ -99,9 +133,8 @@ fn a_crash_at_any_byte_of_the_last_append_loses_only_that_event() {
         }
         // The torn bytes are gone from disk, and appending works again.
         assert_eq!(std::fs::metadata(&path).unwrap().len(), last_start as u64);
-        let durable =
-            DurableRegistry::open(demo(), FileJournal::open(&path, &demo()).unwrap()).unwrap();
-        durable.apply(&transitions()[n - 1]).unwrap();
+        let (durable, clock) = durable_at(&path);
+        apply_at(&durable, &clock, &transitions()[n - 1]);
         drop(durable);
         let (again, torn, count) = open(&path);
         assert!(torn.is_none());
@@ -171,6 +204,7 @@ fn a_refused_transition_writes_nothing() {
     let before = std::fs::read(&path).unwrap();
     let reinstate_active = Transition::new(
         t("2026-03-10T09:00:00+08:00"),
+        dept("hz-amr"),
         "x",
         "y",
         Change::Reinstated { grant: id(G1) },
@@ -188,7 +222,9 @@ fn concurrent_writers_in_one_process_are_serialized() {
     let dir = scratch("threads-journal");
     let path = dir.join("j.jsonl");
     let durable = Arc::new(
-        DurableRegistry::open(demo(), FileJournal::open(&path, &demo()).unwrap()).unwrap(),
+        DurableRegistry::open(demo(), FileJournal::open(&path, &demo()).unwrap())
+            .unwrap()
+            .with_clock(ManualClock::new(t("2026-03-11T09:00:00+08:00"))),
     );
     let handles: Vec<_> = (0..8)
         .map(|i| {
@@ -199,6 +235,7 @@ fn concurrent_writers_in_one_process_are_serialized() {
                     durable
                         .apply(&Transition::new(
                             t("2026-03-11T09:00:00+08:00"),
+                            dept("hz-psb"),
                             "x",
                             "y",
                             Change::ConsentAdded { grant: id(G3), consent: serde_json::from_value(consent).unwrap() },
@@ -295,12 +332,12 @@ fn a_journal_replays_to_the_same_decisions() {
         );
         seen.push(a.rule_ids().join(","));
     }
-    // Status is the grant's state now (G1 was reinstated); purpose end and
-    // disposal carry their own times.
+    // G1 is judged as it stood: suspended on 5 March, reinstated by the
+    // 12th; purpose end and disposal carry their own times.
     assert_eq!(
         seen,
         [
-            "GS-PERMIT",
+            "GS-GRANT-SUSPENDED",
             "GS-PERMIT",
             "GS-PERMIT",
             "GS-PURPOSE-ENDED",

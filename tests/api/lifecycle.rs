@@ -288,6 +288,7 @@ fn approving_yields_a_grant_no_wider_than_asked() {
     registry
         .apply(&Transition::new(
             t("2025-10-09T10:00:00+08:00"),
+            "hz-amr".parse().unwrap(),
             "市场监管局",
             "批准",
             Change::GrantApproved {
@@ -556,8 +557,19 @@ fn a_not_shared_application_is_refused_with_its_legal_basis() {
     );
 }
 
+/// A transition by the provider of the demo's `ent-reg` and `ent-public`.
 fn transition(change: Change, at: &str) -> Transition {
-    Transition::new(t(at), "杭州市数据资源管理局", "依第二十七条", change)
+    by("hz-amr", change, at)
+}
+
+fn by(department: &str, change: Change, at: &str) -> Transition {
+    Transition::new(
+        t(at),
+        DepartmentId::new(department).unwrap(),
+        "杭州市数据资源管理局",
+        "依第二十七条",
+        change,
+    )
 }
 
 fn id(s: &str) -> GrantId {
@@ -576,6 +588,7 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
         govshare::Violation::ScopeExpansion,
         t("2026-03-03T09:00:00+08:00"),
         t("2026-03-17T18:00:00+08:00"),
+        DepartmentId::new("hz-amr").unwrap(),
         "杭州市市场监督管理局",
         "超范围调用法定代表人身份证号",
     );
@@ -583,12 +596,16 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
     let g = registry.get_grant(&id(G1)).unwrap();
     assert_eq!(g.status, GrantStatus::Suspended);
     assert_eq!(g.suspension.as_ref().unwrap().by, "杭州市市场监督管理局");
-    // A suspended grant denies.
+    // A suspended grant denies the uses judged while it is suspended; a use
+    // the day before still stands (01-allow is dated 2 March).
     let engine = Engine::builder().build().unwrap();
     let allow = UsageRequest::from_json(include_str!("../../examples/data/requests/01-allow.json"))
         .unwrap();
+    assert!(engine.evaluate(&allow, &registry).is_allow());
+    let mut during = allow.clone();
+    during.at = t("2026-03-05T10:00:00+08:00");
     assert_eq!(
-        engine.evaluate(&allow, &registry).rule_ids(),
+        engine.evaluate(&during, &registry).rule_ids(),
         ["GS-GRANT-SUSPENDED"]
     );
     assert!(matches!(
@@ -602,6 +619,11 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
         ))
         .unwrap();
     assert!(engine.evaluate(&allow, &registry).is_allow());
+    assert_eq!(
+        engine.evaluate(&during, &registry).rule_ids(),
+        ["GS-GRANT-SUSPENDED"],
+        "a reinstatement does not reach back into the suspension"
+    );
     assert!(registry.get_grant(&id(G1)).unwrap().suspension.is_none());
     // Reinstating an active grant, terminating without suspension: errors.
     assert!(
@@ -614,7 +636,10 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
     );
     let err = registry
         .apply(&transition(
-            Change::Terminated { grant: id(G1) },
+            Change::Terminated {
+                grant: id(G1),
+                refused_at: None,
+            },
             "2026-03-11T09:00:00+08:00",
         ))
         .unwrap_err();
@@ -622,7 +647,10 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
     // G5 is suspended in the demo; its correction failed.
     registry
         .apply(&transition(
-            Change::Terminated { grant: id(G5) },
+            Change::Terminated {
+                grant: id(G5),
+                refused_at: None,
+            },
             "2026-11-04T09:00:00+08:00",
         ))
         .unwrap();
@@ -655,6 +683,7 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
         govshare::Violation::PurposeChange,
         t("2026-03-20T09:00:00+08:00"),
         t("2026-03-19T09:00:00+08:00"),
+        DepartmentId::new("hz-amr").unwrap(),
         "x",
         "y",
     );
@@ -677,7 +706,8 @@ fn purpose_end_and_disposal_transitions() {
     registry.apply(&end).unwrap();
     let err = registry.apply(&end).unwrap_err();
     assert!(err.to_string().contains("already ended"), "{err}");
-    let wrong = transition(
+    let wrong = by(
+        "hz-hrss",
         Change::DisposalRecorded {
             grant: id(G1),
             method: DisposalMethod::Archive,
@@ -695,7 +725,8 @@ fn purpose_end_and_disposal_transitions() {
         registry.get_grant(&id(G1)).unwrap().disposed.is_none(),
         "a refused receipt changes nothing"
     );
-    let unsigned = transition(
+    let unsigned = by(
+        "hz-hrss",
         Change::DisposalRecorded {
             grant: id(G1),
             method: DisposalMethod::Delete,
@@ -704,7 +735,8 @@ fn purpose_end_and_disposal_transitions() {
         "2026-04-02T12:00:00+08:00",
     );
     assert!(registry.apply(&unsigned).is_err());
-    let right = transition(
+    let right = by(
+        "hz-hrss",
         Change::DisposalRecorded {
             grant: id(G1),
             method: DisposalMethod::Delete,
@@ -805,7 +837,8 @@ fn disposals_due_and_overdue_oldest_first() {
     // A receipt clears it.
     let mut cleared = registry.clone();
     cleared
-        .apply(&transition(
+        .apply(&by(
+            "hz-civil",
             Change::DisposalRecorded {
                 grant: id(G4),
                 method: DisposalMethod::Anonymize,

@@ -88,11 +88,18 @@ pub fn journaled(path: &Path, journal: Option<&Path>) -> Result<Registry, CliErr
     Ok(open_durable(journal, base)?.into_registry())
 }
 
-/// Opens a journal over `base`, reports a torn tail, and replays it.
+/// Opens a journal over `base`, reports a torn tail, and replays it. New
+/// transitions are stamped from the system clock.
 pub fn open_durable(journal: &Path, base: Registry) -> Result<DurableRegistry, CliError> {
-    let store = FileJournal::open(journal, &base).map_err(|e| CliError::input(&e))?;
+    let store = FileJournal::open(journal, &base).map_err(|e| CliError::journal(&e))?;
     report_torn(journal, store.report().torn.as_ref());
-    DurableRegistry::open(base, store).map_err(|e| CliError::input_in(journal.display(), &e))
+    DurableRegistry::open(base, store).map_err(|e| {
+        CliError::Store(format!(
+            "{}: {}",
+            journal.display(),
+            govshare::error_report(&e)
+        ))
+    })
 }
 
 /// Warns of a torn final line cut off a file.

@@ -4,8 +4,9 @@
 //! Exit codes, decided here and nowhere else: 0 for any decision (allow or
 //! deny — read the output) and for a clean check; 1 when `check`,
 //! `application`, `reply` or `record verify` finds a problem; 2 for a
-//! malformed request, registry or command line; 3 when the policies or the
-//! calendar cannot be loaded.
+//! malformed request, registry or command line, or a refused transition;
+//! 3 when the policies or the calendar cannot be loaded; 4 when a store (the
+//! journal, the usage record) cannot be opened, read or written.
 
 mod args;
 mod cmd;
@@ -29,6 +30,8 @@ pub enum CliError {
     Input(String),
     /// Policies or calendar cannot be loaded: exit 3.
     Deployment(String),
+    /// A store cannot be opened, read or written: exit 4.
+    Store(String),
 }
 
 impl CliError {
@@ -46,6 +49,21 @@ impl CliError {
     pub fn deployment(e: &dyn std::error::Error) -> Self {
         CliError::Deployment(govshare::error_report(e))
     }
+
+    /// A journal error: a refused transition is bad input (exit 2); a
+    /// journal that cannot be opened, read, replayed or written is a store
+    /// failure (exit 4).
+    pub fn journal(e: &govshare::JournalError) -> Self {
+        match e {
+            govshare::JournalError::Transition(_) => CliError::input(e),
+            _ => CliError::Store(govshare::error_report(e)),
+        }
+    }
+
+    /// A store failure, with every cause of the error.
+    pub fn store(e: &dyn std::error::Error) -> Self {
+        CliError::Store(govshare::error_report(e))
+    }
 }
 
 fn main() -> ExitCode {
@@ -59,6 +77,10 @@ fn main() -> ExitCode {
         Err(CliError::Deployment(message)) => {
             eprintln!("govshare: error: {message}");
             ExitCode::from(3)
+        }
+        Err(CliError::Store(message)) => {
+            eprintln!("govshare: error: {message}");
+            ExitCode::from(4)
         }
     }
 }

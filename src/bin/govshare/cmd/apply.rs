@@ -11,11 +11,11 @@ pub fn run(registry: &Path, journal: &Path, transition: &Path) -> Result<Exit, C
     let base = registry_arg(registry)?;
     let t: Transition = read_json(transition, "transition")?;
     let durable = open_durable(journal, base)?;
-    durable.apply(&t).map_err(|e| CliError::input(&e))?;
+    durable.apply(&t).map_err(|e| CliError::journal(&e))?;
     emit!(
-        "applied {} to grant `{}`; recorded in {}",
+        "applied {} to {}; recorded in {}",
         t.change.kind(),
-        t.change.grant_id(),
+        t.change.subject(),
         journal.display()
     );
     Ok(Exit::Done)

@@ -2,15 +2,25 @@
 
 use std::path::Path;
 
-use govshare::lifecycle::validate;
+use govshare::lifecycle::validate_at;
+use govshare::time::{Clock as _, SystemClock};
 
 use crate::args::Format;
-use crate::io::{emit, journaled, print_json};
+use crate::io::{emit, journaled, print_json, time_arg};
 use crate::{CliError, Exit};
 
-pub fn run(registry: &Path, journal: Option<&Path>, format: Format) -> Result<Exit, CliError> {
+pub fn run(
+    registry: &Path,
+    journal: Option<&Path>,
+    at: Option<&str>,
+    format: Format,
+) -> Result<Exit, CliError> {
+    let at = match at {
+        Some(at) => time_arg("at", at)?,
+        None => SystemClock.now(),
+    };
     let registry = journaled(registry, journal)?;
-    let findings = validate(&registry);
+    let findings = validate_at(&registry, &at);
     let errors = findings.iter().filter(|f| f.is_error()).count();
     match format {
         Format::Json => print_json(&findings),

@@ -1,6 +1,7 @@
 //! `govshare decide`: one usage request against a registry.
 
 use std::path::Path;
+use std::time::Duration;
 
 use govshare::UsageRequest;
 use govshare::store::RecordLog;
@@ -15,19 +16,20 @@ pub fn run(
     record: Option<&Path>,
     request: &Path,
     policy: &PolicyArgs,
+    max_clock_skew: Option<Duration>,
     format: Format,
 ) -> Result<Exit, CliError> {
-    let engine = policy.engine()?;
+    let engine = policy.engine(max_clock_skew)?;
     let registry = journaled(registry, journal)?;
     let text = read_input(request)?;
     let request_value =
         UsageRequest::from_json(&text).map_err(|e| CliError::input_in(request.display(), &e))?;
     let decision = engine.evaluate(&request_value, &registry);
     if let Some(path) = record {
-        let log = RecordLog::open(path).map_err(|e| CliError::input(&e))?;
+        let log = RecordLog::open(path).map_err(|e| CliError::store(&e))?;
         report_torn(path, log.torn());
         log.record_decision(&request_value, &decision)
-            .map_err(|e| CliError::input(&e))?;
+            .map_err(|e| CliError::store(&e))?;
     }
     match format {
         Format::Json => emit!("{}", decision.to_json_pretty()),

@@ -3,6 +3,7 @@
 mod application;
 mod apply;
 mod check;
+mod corrections;
 mod deadline;
 mod decide;
 mod disposals;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
             record,
             request,
             policy,
+            max_clock_skew,
             format,
         } => decide::run(
             &registry,
@@ -30,13 +32,21 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
             record.as_deref(),
             &request,
             &policy,
+            max_clock_skew,
             format,
         ),
         Command::Check {
             registry,
             journal,
+            at,
             format,
-        } => check::run(&registry, journal.as_deref(), format),
+        } => check::run(&registry, journal.as_deref(), at.as_deref(), format),
+        Command::Corrections {
+            registry,
+            journal,
+            at,
+            format,
+        } => corrections::run(&registry, journal.as_deref(), at.as_deref(), format),
         Command::Deadline {
             received,
             class,
