@@ -111,6 +111,12 @@ pub enum LoadError {
     /// The working-day calendar cannot be loaded.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// Engine options (the C ABI's `options_json`) that are not understood.
+    #[error("engine options: {message}")]
+    Options {
+        /// What is wrong.
+        message: String,
+    },
 }
 
 fn at_location(location: &Option<String>) -> String {
