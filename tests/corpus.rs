@@ -510,9 +510,17 @@ fn check_decision(d: &Value, e: &Expect) -> Vec<String> {
                     "a deny must list catalog rules in catalog order: {rules:?}"
                 ));
             }
-            let owes_disposal = rules
-                .iter()
-                .any(|r| r == "GS-PERIOD-ENDED" || r == "GS-PURPOSE-ENDED")
+            // Disposal is owed once the period or purpose ended, or the
+            // catalog entry was withdrawn (its obligation names that
+            // trigger), unless the data was disposed of.
+            let withdrawn = rules.iter().any(|r| r == "GS-NOT-PUBLISHED")
+                && obligations.as_array().into_iter().flatten().any(|o| {
+                    o["obligation"] == DISPOSE && o["facts"]["trigger"] == "entry_withdrawn"
+                });
+            let owes_disposal = (withdrawn
+                || rules
+                    .iter()
+                    .any(|r| r == "GS-PERIOD-ENDED" || r == "GS-PURPOSE-ENDED"))
                 && !rules.iter().any(|r| r == "GS-DISPOSED");
             if !owes_disposal && !obligation_ids.is_empty() {
                 out.push(format!(
