@@ -9,7 +9,7 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 const REGISTRY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/registry.json");
@@ -33,11 +33,9 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("govshare-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch folder, removed when the test ends.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
 }
 
 /// An instant as RFC 3339 with its offset.
@@ -74,11 +72,12 @@ fn check_exits_one_on_errors_and_zero_when_clean() {
     let clean = govshare(&["check", "--registry", REGISTRY]);
     assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
     assert!(stdout(&clean).contains("0 errors"));
-    let dir = scratch("check");
+    let scratch = scratch();
+    let dir = scratch.path();
     let mut v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(REGISTRY).unwrap()).unwrap();
     v["datasets"][3]["sharing"]["basis"]["kind"] = "policy".into();
-    let bad = write(&dir, "bad.json", &v.to_string());
+    let bad = write(dir, "bad.json", &v.to_string());
     let out = govshare(&["check", "--registry", &bad, "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -169,10 +168,11 @@ fn disposals_and_duplicates() {
 
 #[test]
 fn apply_keeps_a_journal_that_decide_reads() {
-    let dir = scratch("apply");
+    let scratch = scratch();
+    let dir = scratch.path();
     let journal = dir.join("journal.jsonl").display().to_string();
     let suspend = write(
-        &dir,
+        dir,
         "suspend.json",
         r#"{"at": "2026-03-01T09:00:00+08:00", "by": "hz-amr", "actor": "杭州市市场监督管理局", "reason": "超范围调用",
             "change": {"kind": "suspended", "grant": "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01",
@@ -322,7 +322,8 @@ fn reply_records_an_approved_grant() {
 
 #[test]
 fn record_verify_names_a_tampered_line() {
-    let dir = scratch("record");
+    let scratch = scratch();
+    let dir = scratch.path();
     let log = dir.join("usage.jsonl").display().to_string();
     for _ in 0..3 {
         let out = govshare(&[
@@ -364,7 +365,8 @@ fn record_verify_names_a_tampered_line() {
 
 #[test]
 fn invalid_utf8_and_malformed_input_are_errors_naming_the_file() {
-    let dir = scratch("utf8");
+    let scratch = scratch();
+    let dir = scratch.path();
     let path = dir.join("req.json");
     std::fs::write(&path, b"{\"requester\": \"hz\xff\"}").unwrap();
     let out = govshare(&[
