@@ -315,7 +315,7 @@ fn check_dataset(registry: &Registry, d: &Dataset, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        Sharing::Conditional { scope, uses } => {
+        Sharing::Conditional { scope, uses, .. } => {
             if scope.trim().is_empty() {
                 out.push(Finding::new(
                     "CAT-CONDITIONAL-NO-SCOPE",

@@ -6,11 +6,12 @@ mod dataset;
 mod department;
 mod grant;
 mod ids;
+mod purpose;
 mod transition;
 
 pub use dataset::{
     Approval, Assessment, CatalogStatus, DataGrade, DataItem, Dataset, LegalBasis, LegalBasisKind,
-    SecretKind, Sharing, SharingClass, SharingMethod,
+    ScopeDimension, SecretKind, Sharing, SharingClass, SharingConditions, SharingMethod,
 };
 pub use department::{Department, Level, RegionCode};
 pub use grant::{
@@ -18,4 +19,6 @@ pub use grant::{
     EndTrigger, Grant, GrantStatus, PurposeEnd, Suspension, Violation,
 };
 pub use ids::{DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId};
+pub(crate) use purpose::purpose_within;
+pub use purpose::{Purpose, PurposeVocabulary};
 pub use transition::{Change, Transition};
