@@ -163,7 +163,10 @@ mod tests {
         assert!(v.within(&code("a.b")).is_empty(), "not registered");
         assert!(v.within(&code("a.b.c.d")).is_empty(), "invented below");
         assert!(v.is_within(&code("a.b.c"), &code("a")));
-        assert!(!v.is_within(&code("a.b.c"), &code("a.b")), "a.b is not registered");
+        assert!(
+            !v.is_within(&code("a.b.c"), &code("a.b")),
+            "a.b is not registered"
+        );
         assert_eq!(
             purpose_within(None, &code("a.b.c")),
             ["a.b.c", "a.b", "a"],
