@@ -80,8 +80,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
-    /// Check a registry against the Regulation (Art. 2–3, 13–27); exits 1
-    /// when any error-severity finding exists.
+    /// Check a registry against the Regulation (Art. 2–3, 13–27, 39) and
+    /// report how much of it is enforced by code; exits 1 when any
+    /// error-severity finding exists. `--format json` prints
+    /// `{"findings": [...], "coverage": {...}}`.
     Check {
         /// The registry.
         #[arg(long, value_name = "FILE")]

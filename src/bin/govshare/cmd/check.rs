@@ -1,23 +1,36 @@
-//! `govshare check`: a registry against the Regulation.
+//! `govshare check`: a registry against the Regulation, and how much of it
+//! the engine enforces by code.
 
 use std::path::Path;
 
-use govshare::lifecycle::validate;
+use govshare::lifecycle::{Coverage, Finding, coverage, validate};
 
 use crate::args::Format;
 use crate::io::{emit, journaled, print_json};
 use crate::{CliError, Exit};
 
+/// The JSON output: the findings and the coverage report.
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    findings: &'a [Finding],
+    coverage: &'a Coverage,
+}
+
 pub fn run(registry: &Path, journal: Option<&Path>, format: Format) -> Result<Exit, CliError> {
     let registry = journaled(registry, journal)?;
     let findings = validate(&registry);
+    let coverage = coverage(&registry);
     let errors = findings.iter().filter(|f| f.is_error()).count();
     match format {
-        Format::Json => print_json(&findings),
+        Format::Json => print_json(&Report {
+            findings: &findings,
+            coverage: &coverage,
+        }),
         Format::Text => {
             for f in &findings {
                 emit!("{f}");
             }
+            emit!("{}", coverage.to_string().trim_end());
             emit!(
                 "{errors} errors, {} warnings in {} departments, {} catalog entries, {} grants",
                 findings.len() - errors,
