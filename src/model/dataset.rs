@@ -122,8 +122,13 @@ pub struct LegalBasis {
 
 /// The sharing class (共享属性) of a catalog entry with the conditions each
 /// class needs (Art. 14–15).
+///
+/// On the wire, a key that does not belong to the class (`conditions` or
+/// `scope` on an `unconditional` entry, `reason` on a `conditional` one) is
+/// an error, as any unknown key is: conditions that would be silently
+/// ignored are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "class", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "class", rename_all = "snake_case", try_from = "WireSharing")]
 pub enum Sharing {
     /// 无条件共享: may be provided to all government departments.
     Unconditional,
@@ -169,6 +174,63 @@ impl Sharing {
     /// `not_shared`.
     pub fn class_name(&self) -> &'static str {
         self.class().as_str()
+    }
+}
+
+/// `sharing` as it is written: every key of every class, checked against
+/// the class it names.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireSharing {
+    class: SharingClass,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    uses: Option<Vec<String>>,
+    #[serde(default)]
+    conditions: Option<SharingConditions>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    basis: Option<LegalBasis>,
+}
+
+impl TryFrom<WireSharing> for Sharing {
+    type Error = String;
+    fn try_from(w: WireSharing) -> Result<Self, String> {
+        let present = [
+            ("scope", w.scope.is_some()),
+            ("uses", w.uses.is_some()),
+            ("conditions", w.conditions.is_some()),
+            ("reason", w.reason.is_some()),
+            ("basis", w.basis.is_some()),
+        ];
+        let allowed: &[&str] = match w.class {
+            SharingClass::Unconditional => &[],
+            SharingClass::Conditional => &["scope", "uses", "conditions"],
+            SharingClass::NotShared => &["reason", "basis"],
+        };
+        if let Some((key, _)) = present
+            .iter()
+            .find(|(key, here)| *here && !allowed.contains(key))
+        {
+            return Err(format!(
+                "`{key}` does not belong to an entry of class `{}`",
+                w.class.as_str()
+            ));
+        }
+        Ok(match w.class {
+            SharingClass::Unconditional => Sharing::Unconditional,
+            SharingClass::Conditional => Sharing::Conditional {
+                scope: w.scope.unwrap_or_default(),
+                uses: w.uses.unwrap_or_default(),
+                conditions: w.conditions,
+            },
+            SharingClass::NotShared => Sharing::NotShared {
+                reason: w.reason.unwrap_or_default(),
+                basis: w.basis,
+            },
+        })
     }
 }
 
@@ -468,5 +530,31 @@ impl Dataset {
     /// The item of this name, if the entry lists it.
     pub fn item(&self, name: &ItemName) -> Option<&DataItem> {
         self.items.iter().find(|i| &i.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_belong_to_conditional_entries_only() {
+        let conditional: Sharing = serde_json::from_str(
+            r#"{"class": "conditional", "scope": "本市", "uses": ["审批"],
+                "conditions": {"regions": ["330100"]}}"#,
+        )
+        .unwrap();
+        assert!(conditional.conditions().is_some_and(|c| c.states_scope()));
+        for other in [
+            r#"{"class": "unconditional", "conditions": {"regions": ["330100"]}}"#,
+            r#"{"class": "not_shared", "reason": "保密", "conditions": {}}"#,
+            r#"{"class": "conditional", "scope": "本市", "uses": [], "conditions": {"cities": []}}"#,
+            r#"{"class": "conditional", "scope": "本市", "uses": [], "conditions": {"regions": ["3301"]}}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<Sharing>(other).is_err(),
+                "{other} accepted"
+            );
+        }
     }
 }

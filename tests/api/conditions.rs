@@ -620,6 +620,16 @@ fn a_registry_in_the_old_shape_loads_and_prints_as_before() {
     let round = Registry::from_json_str(&again.to_json()).unwrap();
     assert_eq!(round.to_json(), again.to_json());
     assert!(round.to_json().contains("\"authority\": true"));
+    // Conditions on an entry that is not conditional would be ignored:
+    // they are refused, as any key that does not belong.
+    let mut v: Value = serde_json::from_str(CONDITIONS).unwrap();
+    v["datasets"][3]["sharing"]["conditions"] = json!({"regions": ["330100"]});
+    let err = govshare::error_report(&Registry::from_json_str(&v.to_string()).unwrap_err());
+    assert!(err.contains("datasets[3].sharing"), "{err}");
+    assert!(
+        err.contains("`conditions` does not belong to an entry of class `unconditional`"),
+        "{err}"
+    );
     // A vocabulary listing a code twice is refused.
     let mut v: Value = serde_json::from_str(CONDITIONS).unwrap();
     v["purposes"]
