@@ -115,11 +115,6 @@ impl RegionCode {
         out
     }
 
-    /// Whether the code names a province-level division (`xx0000`).
-    pub fn is_province(&self) -> bool {
-        self.significant_digits() <= 2
-    }
-
     /// How many leading digits name the division: 2 for a province
     /// (`330000`), 4 for a prefecture (`330100`), 6 for a county or
     /// district.
