@@ -86,8 +86,9 @@ pub use model::{
     Approval, Assessment, CatalogStatus, Consent, ConsentScope, DataGrade, DataItem, Dataset,
     DatasetId, Department, DepartmentId, DisposalInstruction, DisposalMethod, DisposalRecord,
     DisposalTrigger, EndTrigger, Grant, GrantChange, GrantEvent, GrantId, GrantStatus, ItemName,
-    LegalBasis, LegalBasisKind, Level, PurposeCode, PurposeEnd, RecipientId, RegionCode,
-    SecretKind, Sharing, SharingClass, SharingMethod, Suspension, Violation, Withdrawal,
+    LegalBasis, LegalBasisKind, Level, Purpose, PurposeCode, PurposeEnd, PurposeVocabulary,
+    RecipientId, RegionCode, ScopeDimension, SecretKind, Sharing, SharingClass, SharingConditions,
+    SharingMethod, Suspension, Violation, Withdrawal,
 };
 pub use policy::{Rule, RuleEffect, RuleOrigin};
 pub use registry::{CheckedChange, FactSource, Registry};

@@ -80,9 +80,13 @@ fn check_exits_one_on_errors_and_zero_when_clean() {
     let bad = write(dir, "bad.json", &v.to_string());
     let out = govshare(&["check", "--registry", &bad, "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
-    let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert!(
-        findings
+        report["coverage"]["summary"]["entries"].is_u64(),
+        "{report}"
+    );
+    assert!(
+        report["findings"]
             .as_array()
             .unwrap()
             .iter()

@@ -46,10 +46,15 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 /// The rule catalog of DESIGN §3, in catalog order.
-const CATALOG: [&str; 15] = [
+const CATALOG: [&str; 20] = [
     "GS-UNKNOWN-REQUESTER",
     "GS-NOT-PUBLISHED",
     "GS-NOT-SHARED",
+    "GS-UNKNOWN-PROVIDER",
+    "GS-SECRET-DATA",
+    "GS-OUTSIDE-SHARING-SCOPE",
+    "GS-USE-NOT-PERMITTED",
+    "GS-UNREGISTERED-PURPOSE",
     "GS-NO-GRANT",
     "GS-GRANT-OTHER-REQUESTER",
     "GS-SCOPE-EXPANSION",

@@ -10,7 +10,9 @@ use crate::calendar::Calendar;
 use crate::decision::{
     EngineReason, Explanation, Obligation, ObligationId, Reason, RuleId, StatutoryRule,
 };
-use crate::model::{CatalogStatus, Dataset, DisposalTrigger, Grant, GrantId, Sharing};
+use crate::model::{
+    CatalogStatus, Dataset, Department, DisposalTrigger, Grant, GrantId, ScopeDimension, Sharing,
+};
 use crate::policy::Rule;
 use crate::registry::disposal_due;
 use crate::time::format_rfc3339;
@@ -37,11 +39,15 @@ impl NamedGrantProblem {
 /// What the request was judged against.
 pub(crate) struct Situation<'a> {
     pub request: &'a UsageRequest,
+    /// The requester, when it is a registered department.
+    pub requester: Option<&'a Department>,
     pub dataset: Option<&'a Dataset>,
     pub grant: Option<&'a Grant>,
     /// The grant the request named, when it was not usable, with the
     /// problem.
     pub named_grant_problem: Option<(&'a GrantId, NamedGrantProblem)>,
+    /// The codes the stated purpose counts as within.
+    pub purpose_within: &'a [&'a str],
 }
 
 fn list(values: impl IntoIterator<Item = impl ToString>) -> Vec<String> {
@@ -145,6 +151,56 @@ fn statutory(rule: StatutoryRule, grant: Option<&Grant>, s: &Situation<'_>) -> E
             }
             _ => Explanation::facts_only().fact("dataset", &req.dataset),
         },
+        StatutoryRule::UnknownProvider => match s.dataset {
+            Some(d) => Explanation::new(
+                format!("{}（{}）的提供单位 {} 未登记", d.id, d.name, d.provider),
+                format!(
+                    "`{}` is provided by `{}`, which is not registered",
+                    d.id, d.provider
+                ),
+            )
+            .fact("dataset", &d.id)
+            .fact("provider", &d.provider),
+            None => Explanation::facts_only().fact("dataset", &req.dataset),
+        },
+        StatutoryRule::SecretData => match s.dataset.and_then(|d| Some((d, d.secret?))) {
+            Some((d, kind)) => Explanation::new(
+                format!("{}（{}）标注为{}", d.id, d.name, kind.zh()),
+                format!("`{}` is marked `{}`", d.id, kind.as_str()),
+            )
+            .fact("dataset", &d.id)
+            .fact("secret", kind.as_str()),
+            None => Explanation::facts_only().fact("dataset", &req.dataset),
+        },
+        StatutoryRule::OutsideSharingScope => outside_scope(s),
+        StatutoryRule::UseNotPermitted => {
+            let permitted = list(
+                s.dataset
+                    .and_then(|d| d.sharing.conditions())
+                    .and_then(|c| c.purposes.as_ref())
+                    .into_iter()
+                    .flatten(),
+            );
+            Explanation::new(
+                format!(
+                    "申请目的 {}，目录列明的使用用途 {}",
+                    req.purpose,
+                    joined(&permitted, "、")
+                ),
+                format!(
+                    "stated `{}`, permitted {}",
+                    req.purpose,
+                    joined_en(&permitted)
+                ),
+            )
+            .fact("purpose", &req.purpose)
+            .fact("permitted_purposes", &permitted)
+        }
+        StatutoryRule::UnregisteredPurpose => Explanation::new(
+            format!("{} 未在共享目的目录中登记", req.purpose),
+            format!("`{}` is not in the purpose vocabulary", req.purpose),
+        )
+        .fact("purpose", &req.purpose),
         StatutoryRule::NoGrant => {
             let base = |zh: String, en: String| {
                 Explanation::new(zh, en)
@@ -195,6 +251,68 @@ fn statutory(rule: StatutoryRule, grant: Option<&Grant>, s: &Situation<'_>) -> E
     }
 }
 
+/// `GS-OUTSIDE-SHARING-SCOPE`: the requester, where it stands, and each
+/// dimension of the entry's scope it falls outside of.
+fn outside_scope(s: &Situation<'_>) -> Explanation {
+    let req = s.request;
+    let conditions = s.dataset.and_then(|d| d.sharing.conditions());
+    let (Some(c), Some(r)) = (conditions, s.requester) else {
+        return Explanation::facts_only().fact("requester", &req.requester);
+    };
+    let outside = c.outside(r);
+    let region = r.region.as_ref().map(ToString::to_string);
+    let stated = |dim: ScopeDimension| -> Option<Vec<String>> {
+        match dim {
+            ScopeDimension::Regions => c.regions.as_ref().map(|v| list(v.iter())),
+            ScopeDimension::Levels => c.levels.as_ref().map(|v| list(v.iter())),
+            ScopeDimension::Departments => c.departments.as_ref().map(|v| list(v.iter())),
+        }
+    };
+    let zh_parts: Vec<String> = outside
+        .iter()
+        .map(|d| {
+            format!(
+                "{}限于 {}",
+                d.zh(),
+                joined(&stated(*d).unwrap_or_default(), "、")
+            )
+        })
+        .collect();
+    let en_parts: Vec<String> = outside
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d.as_str(),
+                joined_en(&stated(*d).unwrap_or_default())
+            )
+        })
+        .collect();
+    let region_zh = region.clone().unwrap_or_else(|| "未登记".into());
+    let region_en = region.clone().unwrap_or_else(|| "none".into());
+    Explanation::new(
+        format!(
+            "{}（{}，行政区划 {region_zh}）不在共享范围内：{}",
+            r.id,
+            r.level,
+            zh_parts.join("；")
+        ),
+        format!(
+            "`{}` ({}, region {region_en}) is outside {}",
+            r.id,
+            r.level,
+            en_parts.join("; ")
+        ),
+    )
+    .fact("requester", &r.id)
+    .fact("level", r.level)
+    .fact("region", region)
+    .fact("outside", &outside)
+    .fact("regions", stated(ScopeDimension::Regions))
+    .fact("levels", stated(ScopeDimension::Levels))
+    .fact("departments", stated(ScopeDimension::Departments))
+}
+
 fn grant_rule(rule: StatutoryRule, g: &Grant, s: &Situation<'_>) -> Explanation {
     let req = s.request;
     let at = format_rfc3339(&req.at);
@@ -225,16 +343,33 @@ fn grant_rule(rule: StatutoryRule, g: &Grant, s: &Situation<'_>) -> Explanation 
         }
         StatutoryRule::PurposeChange => {
             let granted = list(g.effective_purposes(&req.at));
-            Explanation::new(
-                format!(
-                    "申请目的 {}，授权目的 {}",
-                    req.purpose,
-                    joined(&granted, "、")
-                ),
-                format!("stated `{}`, granted {}", req.purpose, joined_en(&granted)),
-            )
-            .fact("purpose", &req.purpose)
-            .fact("granted_purposes", &granted)
+            let mut zh = format!(
+                "申请目的 {}，授权目的 {}",
+                req.purpose,
+                joined(&granted, "、")
+            );
+            let mut en = format!("stated `{}`, granted {}", req.purpose, joined_en(&granted));
+            // With a purpose vocabulary only registered codes count: say
+            // which, when that is not simply the purpose and its ancestors.
+            let counted = !req.purpose.lineage().eq(s.purpose_within.iter().copied());
+            if counted {
+                let within = list(s.purpose_within.iter());
+                zh.push_str(&format!(
+                    "（按已登记的共享目的，申请目的仅属于 {}）",
+                    joined(&within, "、")
+                ));
+                en.push_str(&format!(
+                    " (by the purpose vocabulary, the stated purpose counts as within {})",
+                    joined_en(&within)
+                ));
+            }
+            let mut explanation = Explanation::new(zh, en)
+                .fact("purpose", &req.purpose)
+                .fact("granted_purposes", &granted);
+            if counted {
+                explanation = explanation.fact("counted_within", list(s.purpose_within.iter()));
+            }
+            explanation
         }
         StatutoryRule::ThirdParty => {
             let consented = list(g.consented_recipients(&req.at));
@@ -326,6 +461,11 @@ fn grant_rule(rule: StatutoryRule, g: &Grant, s: &Situation<'_>) -> Explanation 
         StatutoryRule::UnknownRequester
         | StatutoryRule::NotPublished
         | StatutoryRule::NotShared
+        | StatutoryRule::UnknownProvider
+        | StatutoryRule::SecretData
+        | StatutoryRule::OutsideSharingScope
+        | StatutoryRule::UseNotPermitted
+        | StatutoryRule::UnregisteredPurpose
         | StatutoryRule::NoGrant => Explanation::facts_only(),
     }
 }

@@ -18,7 +18,7 @@ pub use request::{Action, UsageRequest};
 use crate::calendar::Calendar;
 use crate::decision::{Decision, EngineReason, Outcome, Reason, RuleId, StatutoryRule};
 use crate::error::{FactError, RequestError};
-use crate::model::{Dataset, DisposalTrigger, Grant, GrantId};
+use crate::model::{Dataset, Department, DisposalTrigger, Grant, GrantId, PurposeVocabulary};
 use crate::policy::{LoadedPolicies, Rule};
 use crate::registry::{DisposalState, FactSource, disposal_state};
 use context::{CedarNames, RequestFacts, cedar_request};
@@ -75,8 +75,10 @@ impl Stop {
 
 /// The facts of one request.
 struct Gathered<'f> {
-    requester_registered: bool,
+    requester: Option<Cow<'f, Department>>,
     dataset: Option<Cow<'f, Dataset>>,
+    provider_registered: bool,
+    purposes: Option<Cow<'f, PurposeVocabulary>>,
     candidates: Vec<Cow<'f, Grant>>,
     named_grant_problem: Option<(&'f GrantId, NamedGrantProblem)>,
     overdue: bool,
@@ -112,12 +114,14 @@ impl Engine {
         facts: &F,
     ) -> Result<Vec<cedar_policy::Request>, crate::error::BoxError> {
         let g = self.gather(request, facts).map_err(|f| f.detail)?;
-        let rf = RequestFacts {
+        let rf = RequestFacts::new(
             request,
-            requester_registered: g.requester_registered,
-            dataset: g.dataset.as_deref(),
-            overdue_disposal_with_provider: g.overdue,
-        };
+            g.requester.as_deref(),
+            g.dataset.as_deref(),
+            g.provider_registered,
+            g.purposes.as_deref(),
+            g.overdue,
+        );
         if g.candidates.is_empty() {
             return Ok(vec![cedar_request(&self.inner.names, &rf, None)?]);
         }
@@ -238,8 +242,9 @@ impl Engine {
         )
     }
 
-    /// The facts of one request: the requester, the dataset, the candidate
-    /// grants and the optional overdue-disposal fact.
+    /// The facts of one request: the requester, the dataset and whether its
+    /// provider is registered, the purpose vocabulary, the candidate grants
+    /// and the optional overdue-disposal fact.
     fn gather<'f, F: FactSource + ?Sized>(
         &self,
         request: &'f UsageRequest,
@@ -252,6 +257,14 @@ impl Engine {
             .dataset(&request.dataset)
             .map_err(|e| Stop::facts(&e))?
             .map(|d| dataset_as_of(d, &request.at));
+        let provider_registered = match &dataset {
+            Some(d) => facts
+                .department(&d.provider)
+                .map_err(|e| Stop::facts(&e))?
+                .is_some(),
+            None => false,
+        };
+        let purposes = facts.purposes().map_err(|e| Stop::facts(&e))?;
 
         let mut named_grant_problem = None;
         let candidates: Vec<Cow<'f, Grant>> = match &request.grant {
@@ -285,8 +298,10 @@ impl Engine {
             _ => false,
         };
         Ok(Gathered {
-            requester_registered: requester.is_some(),
+            requester,
             dataset,
+            provider_registered,
+            purposes,
             candidates,
             named_grant_problem,
             overdue,
@@ -299,18 +314,22 @@ impl Engine {
         facts: &F,
     ) -> Result<Decision, Stop> {
         let Gathered {
-            requester_registered,
+            requester,
             dataset,
+            provider_registered,
+            purposes,
             candidates,
             named_grant_problem,
             overdue,
         } = self.gather(request, facts)?;
-        let request_facts = RequestFacts {
+        let request_facts = RequestFacts::new(
             request,
-            requester_registered,
-            dataset: dataset.as_deref(),
-            overdue_disposal_with_provider: overdue,
-        };
+            requester.as_deref(),
+            dataset.as_deref(),
+            provider_registered,
+            purposes.as_deref(),
+            overdue,
+        );
 
         // Candidates are judged in id order: the first that allows wins
         // (no later one is evaluated); otherwise the grant with the fewest
@@ -335,7 +354,15 @@ impl Engine {
                 detail: "no evaluation was made".into(),
             });
         };
-        Ok(self.assemble(chosen, request, dataset.as_deref(), named_grant_problem))
+        let situation = Situation {
+            request,
+            requester: requester.as_deref(),
+            dataset: dataset.as_deref(),
+            grant: None,
+            named_grant_problem,
+            purpose_within: &request_facts.purpose_within,
+        };
+        Ok(self.assemble(chosen, situation))
     }
 
     fn overdue_with_provider<F: FactSource + ?Sized>(
@@ -427,21 +454,11 @@ impl Engine {
         }
     }
 
-    fn assemble(
-        &self,
-        judged: Judged<'_>,
-        request: &UsageRequest,
-        dataset: Option<&Dataset>,
-        named_grant_problem: Option<(&GrantId, NamedGrantProblem)>,
-    ) -> Decision {
+    fn assemble(&self, judged: Judged<'_>, situation: Situation<'_>) -> Decision {
         let inner = &*self.inner;
         let grant = judged.grant.as_deref();
-        let situation = Situation {
-            request,
-            dataset,
-            grant,
-            named_grant_problem,
-        };
+        let request = situation.request;
+        let situation = Situation { grant, ..situation };
         let deciding: Vec<&Rule> = judged
             .rules
             .iter()

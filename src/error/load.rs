@@ -45,7 +45,7 @@ pub enum LoadError {
     DuplicateId {
         /// Where the registry came from.
         origin: String,
-        /// `department`, `dataset` or `grant`.
+        /// `department`, `purpose`, `dataset` or `grant`.
         kind: &'static str,
         /// The repeated id.
         id: String,

@@ -7,11 +7,12 @@ mod department;
 mod grant;
 mod history;
 mod ids;
+mod purpose;
 mod transition;
 
 pub use dataset::{
     Approval, Assessment, CatalogStatus, DataGrade, DataItem, Dataset, LegalBasis, LegalBasisKind,
-    SecretKind, Sharing, SharingClass, SharingMethod,
+    ScopeDimension, SecretKind, Sharing, SharingClass, SharingConditions, SharingMethod,
 };
 pub use department::{Department, Level, RegionCode};
 pub use grant::{
@@ -20,4 +21,6 @@ pub use grant::{
 };
 pub use history::{GrantChange, GrantEvent, Withdrawal};
 pub use ids::{DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId};
+pub(crate) use purpose::purpose_within;
+pub use purpose::{Purpose, PurposeVocabulary};
 pub use transition::{Change, Transition};

@@ -17,10 +17,12 @@ use serde::{Deserialize, Serialize};
 pub use change::{CheckedChange, DEFAULT_CLOCK_TOLERANCE};
 pub use disposal::{DisposalEntry, DisposalState, disposal_due, disposal_state, overdue_disposals};
 
-use crate::error::{FactError, LoadError, TransitionError};
+use crate::error::{FactError, IdError, LoadError, TransitionError};
 use crate::input::{ObjectError, check_json_depth, parse_object};
 use crate::limits::{MAX_JSON_DEPTH, MAX_REGISTRY_BYTES};
-use crate::model::{Dataset, DatasetId, Department, DepartmentId, Grant, GrantId};
+use crate::model::{
+    Dataset, DatasetId, Department, DepartmentId, Grant, GrantId, Purpose, PurposeVocabulary,
+};
 
 /// Where the engine gets the facts of one request: the requester, the
 /// dataset and the candidate grants. [`Registry`] implements it; a host can
@@ -80,12 +82,27 @@ pub trait FactSource {
     fn registry_version(&self) -> Option<u64> {
         None
     }
+
+    /// The registered purpose vocabulary (DESIGN §7), if the source keeps
+    /// one. With one, a stated purpose must be registered and "under a
+    /// granted purpose" counts only between registered codes; a source
+    /// that keeps none keeps the default, and purposes are judged by their
+    /// dot-separated codes alone.
+    ///
+    /// # Errors
+    ///
+    /// A [`FactError`] when the source cannot answer.
+    fn purposes(&self) -> Result<Option<Cow<'_, PurposeVocabulary>>, FactError> {
+        Ok(None)
+    }
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RegistryDoc {
     departments: Vec<Department>,
+    #[serde(default)]
+    purposes: Option<Vec<Purpose>>,
     datasets: Vec<Dataset>,
     grants: Vec<Grant>,
 }
@@ -93,6 +110,8 @@ struct RegistryDoc {
 #[derive(Serialize)]
 struct RegistryDocRef<'a> {
     departments: &'a [Department],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purposes: Option<&'a [Purpose]>,
     datasets: &'a [Dataset],
     grants: &'a [Grant],
 }
@@ -117,6 +136,7 @@ pub struct Registry {
     departments: Vec<Department>,
     datasets: Vec<Dataset>,
     grants: Vec<Grant>,
+    purposes: Option<PurposeVocabulary>,
     department_index: HashMap<DepartmentId, usize>,
     dataset_index: HashMap<DatasetId, usize>,
     grant_index: HashMap<GrantId, usize>,
@@ -190,6 +210,7 @@ impl Registry {
             departments,
             datasets,
             grants,
+            purposes: None,
             department_index,
             dataset_index,
             grant_index,
@@ -238,7 +259,42 @@ impl Registry {
                 source,
             },
         })?;
-        Self::build(origin, doc.departments, doc.datasets, doc.grants)
+        let registry = Self::build(origin, doc.departments, doc.datasets, doc.grants)?;
+        match doc.purposes {
+            Some(purposes) => registry.vocabulary(origin, purposes),
+            None => Ok(registry),
+        }
+    }
+
+    /// The registry with a purpose vocabulary (DESIGN §7): from then on a
+    /// stated purpose must be one of its codes.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::DuplicateId`] when two purposes share a code.
+    pub fn with_purposes(self, purposes: Vec<Purpose>) -> Result<Self, LoadError> {
+        self.vocabulary("<memory>", purposes)
+    }
+
+    fn vocabulary(mut self, origin: &str, purposes: Vec<Purpose>) -> Result<Self, LoadError> {
+        let vocabulary = PurposeVocabulary::new(purposes).map_err(|e| match e {
+            IdError::Duplicate { value, .. } => LoadError::DuplicateId {
+                origin: origin.to_owned(),
+                kind: "purpose",
+                id: value,
+            },
+            other => LoadError::Registry {
+                origin: origin.to_owned(),
+                message: other.to_string(),
+            },
+        })?;
+        self.purposes = Some(vocabulary);
+        Ok(self)
+    }
+
+    /// The registered purpose vocabulary, if the registry has one.
+    pub fn purpose_vocabulary(&self) -> Option<&PurposeVocabulary> {
+        self.purposes.as_ref()
     }
 
     /// Reads and parses a registry file.
@@ -259,6 +315,7 @@ impl Registry {
     pub fn to_json(&self) -> String {
         let doc = RegistryDocRef {
             departments: &self.departments,
+            purposes: self.purposes.as_ref().map(PurposeVocabulary::purposes),
             datasets: &self.datasets,
             grants: &self.grants,
         };
@@ -417,6 +474,10 @@ impl FactSource for Registry {
 
     fn grants_of(&self, requester: &DepartmentId) -> Result<Vec<Cow<'_, Grant>>, FactError> {
         Ok(self.iter_grants_of(requester).map(Cow::Borrowed).collect())
+    }
+
+    fn purposes(&self) -> Result<Option<Cow<'_, PurposeVocabulary>>, FactError> {
+        Ok(self.purposes.as_ref().map(Cow::Borrowed))
     }
 
     fn registry_version(&self) -> Option<u64> {

@@ -75,15 +75,50 @@ fn broken() -> Registry {
         let mut up = grant("g-backflow-up", "ent-public", "zj-amr");
         up["backflow"] = json!(true);
         grants.push(up);
+        // A condition the entry does not state, on an ordinary grant.
+        let mut extra = grant("g-extra-conditions", "ent-public", "hz-tax");
+        extra["conditions"] = json!(["每次调用须书面报批"]);
+        grants.push(extra);
+    })
+}
+
+/// A registry with a purpose vocabulary and structured conditions that
+/// break every rule about them.
+fn broken_with_vocabulary() -> Registry {
+    demo_with(|v| {
+        v["purposes"] = json!([
+            {"code": "tax", "name": "税收征管"},
+            {"code": "tax.check", "name": "税务核验", "parent": "tax"},
+            {"code": "tax.audit", "name": "税务稽查", "parent": "social"},
+            {"code": "housing", "name": "住房保障", "parent": "tax"}
+        ]);
+        let datasets = v["datasets"].as_array_mut().unwrap();
+        datasets.push(json!({"id": "scoped", "name": "限定范围目录", "provider": "hz-amr", "status": "published",
+            "items": [{"name": "uscc", "grade": "general"}],
+            "sharing": {"class": "conditional", "scope": "本市市场监管部门", "uses": ["市场监管"],
+                        "conditions": {"regions": ["330100"], "levels": [], "departments": ["hz-amr", "hz-nobody"],
+                                       "purposes": ["market-regulation", "tax"]}},
+            "methods": ["service_interface"], "format": "database", "update_frequency": "daily"}));
+        let grants = v["grants"].as_array_mut().unwrap();
+        grants.push(grant("g-outside", "scoped", "hz-tax"));
+        let mut legacy = grant("g-legacy-purpose", "ent-public", "hz-tax");
+        legacy["purpose"] = json!("tax.legacy");
+        grants.push(legacy);
     })
 }
 
 #[test]
 fn every_catalog_code_is_found_and_documented() {
-    let found: BTreeSet<&str> = codes(&broken()).into_iter().collect();
+    let found: BTreeSet<&str> = codes(&broken())
+        .into_iter()
+        .chain(codes(&broken_with_vocabulary()))
+        .collect();
     let documented: BTreeSet<&str> = CATALOG_CODES.iter().map(|(c, _, _)| *c).collect();
     assert_eq!(found, documented, "found and documented codes differ");
-    for f in validate(&broken()) {
+    for f in validate(&broken())
+        .into_iter()
+        .chain(validate(&broken_with_vocabulary()))
+    {
         let (_, severity, articles) = CATALOG_CODES.iter().find(|(c, _, _)| *c == f.code).unwrap();
         assert_eq!(f.severity, *severity, "{}", f.code);
         assert_eq!(f.articles.join(","), *articles, "{}", f.code);
@@ -192,6 +227,7 @@ fn approve() -> ReplyDecision {
             method: DisposalMethod::Delete,
             within_working_days: 10,
         },
+        conditions: Vec::new(),
     }
 }
 
@@ -315,6 +351,7 @@ fn approving_yields_a_grant_no_wider_than_asked() {
             method: DisposalMethod::Delete,
             within_working_days: 10,
         },
+        conditions: Vec::new(),
     };
     let err = reply(
         &application(),

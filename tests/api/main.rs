@@ -9,6 +9,7 @@
 )]
 
 mod common;
+mod conditions;
 mod durability;
 mod engine;
 mod hostile;

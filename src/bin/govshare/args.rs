@@ -90,9 +90,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
-    /// Check a registry against the Regulation (Art. 2–3, 13–27); exits 1
-    /// when any error-severity finding exists. Suspensions past their
-    /// deadline to correct at `--at` are warnings (Art. 27(2)).
+    /// Check a registry against the Regulation (Art. 2â3, 13â27, 39) and
+    /// report how much of it is enforced by code; exits 1 when any
+    /// error-severity finding exists. Suspensions past their deadline to
+    /// correct at `--at` are warnings (Art. 27(2)). `--format json` prints
+    /// `{"findings": [...], "coverage": {...}}`.
     Check {
         /// The registry.
         #[arg(long, value_name = "FILE")]
