@@ -68,6 +68,7 @@ pub mod lifecycle;
 pub mod limits;
 mod model;
 mod policy;
+mod progress;
 mod registry;
 pub mod store;
 pub mod time;
@@ -90,6 +91,7 @@ pub use model::{
     SharingMethod, Suspension, Violation,
 };
 pub use policy::{Rule, RuleEffect, RuleOrigin};
+pub use progress::{Progress, ProgressStage};
 pub use registry::{CheckedChange, FactSource, Registry};
 
 /// The README's examples, run as doctests.
