@@ -63,6 +63,8 @@ mod digest;
 mod engine;
 mod error;
 pub mod ffi;
+#[cfg(feature = "import")]
+pub mod import;
 mod input;
 pub mod lifecycle;
 pub mod limits;
@@ -80,8 +82,8 @@ pub use decision::{
 };
 pub use engine::{Action, Engine, EngineBuilder, UsageRequest};
 pub use error::{
-    Break, CalendarError, FactError, IdError, InstantError, JournalError, LoadError, RecordError,
-    ReplyError, RequestError, TransitionError, WireError, error_report,
+    Break, CalendarError, FactError, IdError, ImportError, InstantError, JournalError, LoadError,
+    RecordError, ReplyError, RequestError, TransitionError, WireError, error_report,
 };
 pub use model::{
     Approval, Assessment, CatalogStatus, Consent, ConsentScope, DataGrade, DataItem, Dataset,

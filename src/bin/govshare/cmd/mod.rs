@@ -7,6 +7,7 @@ mod deadline;
 mod decide;
 mod disposals;
 mod duplicates;
+mod import;
 mod policies;
 mod record;
 mod reply;
@@ -96,5 +97,6 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         } => apply::run(&registry, &journal, &transition),
         Command::Record { command } => record::run(command),
         Command::Policies { policy, format } => policies::run(&policy, format),
+        Command::Import { command } => import::run(command),
     }
 }
