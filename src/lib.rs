@@ -72,6 +72,7 @@ mod model;
 mod policy;
 mod progress;
 mod registry;
+pub mod report;
 pub mod store;
 pub mod time;
 pub mod wire;

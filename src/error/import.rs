@@ -100,6 +100,7 @@ pub enum ImportError {
 
 impl ImportError {
     /// The same error naming `name` (a full path) as its origin.
+    #[cfg(feature = "import")]
     pub(crate) fn with_origin(mut self, name: &str) -> Self {
         match &mut self {
             ImportError::TooLarge { origin, .. }

@@ -209,6 +209,36 @@ pub enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Write the self-check report (合规体检报告): one self-contained HTML
+    /// file a department head can read, or the same content as JSON.
+    Report {
+        /// The registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// A journal of lifecycle changes to replay onto the registry.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        /// The usage record whose hash chain is verified (Art. 29).
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+        /// Applications still awaiting a reply: a JSON file (one application
+        /// or an array of them) or a folder of `*.json` application files,
+        /// as `govshare application` reads them.
+        #[arg(long, value_name = "FILE|DIR")]
+        applications: Option<PathBuf>,
+        /// The time the report judges at, RFC 3339 with an offset.
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        /// Where to write the report; `-` writes to standard output.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Folder of `cn-YYYY.json` calendars; the embedded 2025–2026 without it.
+        #[arg(long, value_name = "DIR")]
+        calendar: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
+    },
     /// List the loaded rules with their articles.
     Policies {
         #[command(flatten)]
@@ -290,6 +320,15 @@ pub enum ImportCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+}
+
+/// The report's format.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained HTML file, for people and for print.
+    Html,
+    /// The same content as JSON, for dashboards.
+    Json,
 }
 
 /// A level of government on the command line.

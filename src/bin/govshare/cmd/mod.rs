@@ -11,6 +11,7 @@ mod import;
 mod policies;
 mod record;
 mod reply;
+mod report;
 
 use crate::args::{Cli, Command};
 use crate::{CliError, Exit};
@@ -98,5 +99,24 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Record { command } => record::run(command),
         Command::Policies { policy, format } => policies::run(&policy, format),
         Command::Import { command } => import::run(command),
+        Command::Report {
+            registry,
+            journal,
+            record,
+            applications,
+            at,
+            out,
+            calendar,
+            format,
+        } => report::run(&report::Inputs {
+            registry: &registry,
+            journal: journal.as_deref(),
+            record: record.as_deref(),
+            applications: applications.as_deref(),
+            at: &at,
+            out: &out,
+            calendar: calendar.as_deref(),
+            format,
+        }),
     }
 }
