@@ -331,3 +331,103 @@ fn the_report_renders_in_a_real_browser() {
     );
     eprintln!("artifacts: {}", dir.display());
 }
+
+/// Runs a command under a pseudo-terminal (util-linux `script`), so that
+/// its standard error is a terminal; returns what the terminal showed.
+fn on_a_terminal(args: &[&str]) -> String {
+    let mut line = String::from(env!("CARGO_BIN_EXE_govshare"));
+    for a in args {
+        line.push_str(" '");
+        line.push_str(&a.replace('\'', "'\\''"));
+        line.push('\'');
+    }
+    let out = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("TERM", "xterm")
+        .output()
+        .expect("util-linux `script`");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A usage record of `n` use events, hash-chained as `RecordLog` writes it.
+fn large_record(path: &Path, n: usize) {
+    use sha2::{Digest, Sha256};
+    let mut prev = "0".repeat(64);
+    let mut out = String::new();
+    for seq in 1..=n {
+        let record = format!(
+            r#"{{"type":"use_event","at":"2026-03-02T10:00:00+08:00","grant":"g-{seq}","requester":"hz-hrss","dataset":"ent-reg","category":"process","detail":"调用 {seq}","actor":"系统"}}"#
+        );
+        let mut h = Sha256::new();
+        h.update(format!("{seq}\n{prev}\n").as_bytes());
+        h.update(record.as_bytes());
+        let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        out.push_str(&format!(
+            r#"{{"seq":{seq},"prev":"{prev}","hash":"{hash}","record":{record}}}"#
+        ));
+        out.push('\n');
+        prev = hash;
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn a_large_registry_and_record_show_progress_on_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example("registry.json")).unwrap()).unwrap();
+    let template = reg["grants"][0].clone();
+    let grants: Vec<serde_json::Value> = (0..20_000)
+        .map(|i| {
+            let mut g = template.clone();
+            g["id"] = format!("g-{i}").into();
+            g
+        })
+        .collect();
+    reg["grants"] = grants.into();
+    let registry = dir.path().join("registry.json");
+    std::fs::write(&registry, reg.to_string()).unwrap();
+    let record = dir.path().join("usage.jsonl");
+    large_record(&record, 20_000);
+    let out = dir.path().join("r.json");
+    let args = [
+        "report",
+        "--registry",
+        registry.to_str().unwrap(),
+        "--record",
+        record.to_str().unwrap(),
+        "--at",
+        AT,
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    let piped = govshare(&args);
+    assert_eq!(piped.status.code(), Some(0), "{}", text(&piped.stderr));
+    // On a pipe: the one line saying where the report went, no bars.
+    assert_eq!(
+        text(&piped.stderr).lines().count(),
+        1,
+        "{}",
+        text(&piped.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["summary"]["grants"], 20_000);
+    assert_eq!(v["record"]["entries"], 20_000);
+    let shown = on_a_terminal(&args);
+    for stage in [
+        "读取登记簿 reading the registry",
+        "解析登记簿 parsing the registry",
+        "建立索引 indexing the grants",
+        "校验使用记录 verifying the usage record",
+    ] {
+        assert!(shown.contains(stage), "{stage} not shown: {shown}");
+    }
+    let verify = on_a_terminal(&["record", "verify", record.to_str().unwrap()]);
+    assert!(verify.contains("校验使用记录"), "{verify}");
+    assert!(verify.contains("20000 entries, chain intact"), "{verify}");
+    let piped = govshare(&["record", "verify", record.to_str().unwrap()]);
+    assert_eq!(text(&piped.stderr), "");
+}
