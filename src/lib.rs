@@ -40,10 +40,13 @@
 //! | `govshare::{Department, Dataset, Grant, …, DepartmentId, GrantId, PurposeCode, …}` | the domain and its validated ids |
 //! | `govshare::{Calendar, DayKind, WorkingDays, SkippedDay}` | the PRC working-day calendar |
 //! | `govshare::{Rule, RuleEffect, RuleOrigin}` | the loaded policies' rules |
+//! | `govshare::{Progress, ProgressStage}` | progress of long work, reported through a callback |
 //! | `govshare::{LoadError, RequestError, FactError, …, error_report}` | every error |
 //! | [`lifecycle`] | catalog validation, applications and replies, transitions, disposals |
 //! | [`audit`] | the Art. 29 usage record: records and the sink trait |
+//! | `import` | catalog spreadsheets (xlsx, CSV) into a registry (feature `import`) |
 //! | [`store`] | durable state: the registry journal and the record log |
+//! | [`report`] | the self-check report (合规体检报告): its data, and its HTML (feature `report-html`) |
 //! | [`wire`] | the JSON wire API (bytes in, JSON out) |
 //! | [`ffi`] | the C ABI's statuses |
 //! | [`time`] | RFC 3339 instants and China Standard Time |
@@ -51,10 +54,10 @@
 //!
 //! # Layers
 //!
-//! Modules depend only on modules below them, in this order: `limits`;
-//! `error`, `digest`; `input`, `time`; `model`; `calendar`; `registry`;
-//! `decision`; `policy`; `engine`; `lifecycle`, `audit`; `store`; `wire`;
-//! `ffi`. `.ci/layers` checks it.
+//! Modules depend only on modules below them, in this order: `limits`,
+//! `progress`; `error`, `digest`; `input`, `time`; `model`; `calendar`;
+//! `registry`; `decision`; `policy`; `engine`; `lifecycle`, `audit`;
+//! `import`; `store`; `report`; `wire`; `ffi`. `.ci/layers` checks it.
 
 pub mod audit;
 mod calendar;

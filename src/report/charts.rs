@@ -226,6 +226,7 @@ pub(super) fn timeline(marks: &[Mark], today: NaiveDate) -> String {
             .bold_line_style(RULE)
             .y_labels(n)
             .x_labels(8)
+            .x_max_light_lines(1)
             .x_label_formatter(&|d| d.format("%m-%d").to_string())
             .y_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => label(*i),

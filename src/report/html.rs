@@ -68,7 +68,8 @@ thead { display: table-header-group; }
 .tag.ok { background: var(--green); }
 .tag.info { background: var(--grey); }
 code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.85em; word-break: break-all; }
-td.codes code { white-space: nowrap; word-break: normal; }
+td code { white-space: nowrap; word-break: normal; }
+code.hash { word-break: break-all; }
 .legend { display: flex; gap: 16px; flex-wrap: wrap; font-size: 0.88rem; margin: 0 0 6px; }
 .legend i { display: inline-block; width: 12px; height: 12px; margin-right: 5px; vertical-align: -1px; border-radius: 2px; }
 .chart svg { width: 100%; height: auto; display: block; }
@@ -871,7 +872,7 @@ fn record(r: &Report, out: &mut String) {
             };
             let _ = write!(
                 out,
-                "<div class=\"status {class}\" data-record=\"{}\"><p>{verdict}</p><p>{}：<code>{}</code></p><p>{}：<code>{}</code></p>",
+                "<div class=\"status {class}\" data-record=\"{}\"><p>{verdict}</p><p>{}：<code>{}</code></p><p>{}：<code class=\"hash\">{}</code></p>",
                 if rec.intact() { "intact" } else { "broken" },
                 bi("记录", "Record"),
                 esc(&rec.store),
@@ -944,6 +945,14 @@ pub(super) fn render(r: &Report) -> String {
             " · {}：<code>{}</code>",
             bi("申请", "applications"),
             esc(a)
+        );
+    }
+    if let Some(rec) = &r.record {
+        let _ = write!(
+            sources,
+            " · {}：<code>{}</code>",
+            bi("使用记录", "usage record"),
+            esc(&rec.store)
         );
     }
     let _ = write!(out, "<p class=\"meta\">{sources}</p>");
