@@ -244,6 +244,17 @@ impl SourceKind {
     ///
     /// [`ImportError::UnsupportedFormat`] for any other extension (an old
     /// `.xls` or an `.ods` must be saved as `.xlsx` or `.csv` first).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use govshare::import::SourceKind;
+    ///
+    /// assert_eq!(SourceKind::from_path(Path::new("目录.XLSX"))?, SourceKind::Xlsx);
+    /// assert!(SourceKind::from_path(Path::new("目录.xls")).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_path(path: &Path) -> Result<Self, ImportError> {
         let ext = path
             .extension()

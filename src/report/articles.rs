@@ -123,6 +123,15 @@ pub fn article(number: u8) -> Option<&'static Article> {
 }
 
 /// The article number a citation names: `40(4)` → 40.
+///
+/// # Example
+///
+/// ```
+/// use govshare::report::{article, article_number};
+///
+/// assert_eq!(article_number("40(4)"), Some(40));
+/// assert!(article(14).is_some_and(|a| a.zh.contains("不予共享")));
+/// ```
 pub fn article_number(citation: &str) -> Option<u8> {
     let digits: String = citation.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()

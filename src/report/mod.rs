@@ -31,7 +31,7 @@ use crate::lifecycle::{
     Application, DisposalEntry, Finding, Severity, check_application, overdue_disposals,
     reply_deadline, validate,
 };
-use crate::model::{DepartmentId, Grant, GrantStatus, Level, SharingClass};
+use crate::model::{DatasetId, DepartmentId, Grant, GrantId, GrantStatus, Level, SharingClass};
 use crate::progress::Progress;
 use crate::registry::Registry;
 use crate::store::{RecordLog, TornTail};
@@ -69,7 +69,7 @@ pub struct Summary {
     pub not_shared: usize,
     /// Grants.
     pub grants: usize,
-    /// Error findings (the registry breaks the Regulation).
+    /// Error findings: the catalog's and the pending applications'.
     pub errors: usize,
     /// Warning findings.
     pub warnings: usize,
@@ -176,6 +176,21 @@ impl GrantState {
     /// The state of `grant` at `at`: a disposal receipt first, then
     /// termination, suspension, a purpose end, the end and start of the
     /// period of use.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::Registry;
+    /// use govshare::report::GrantState;
+    ///
+    /// let registry = Registry::from_path("examples/data/registry.json")?;
+    /// let grant = &registry.grants()[0];
+    /// let during = govshare::time::parse_rfc3339("2026-03-02T10:00:00+08:00")?;
+    /// let after = govshare::time::parse_rfc3339("2026-09-02T10:00:00+08:00")?;
+    /// assert_eq!(GrantState::of(grant, &during), GrantState::Active);
+    /// assert_eq!(GrantState::of(grant, &after), GrantState::PeriodEnded);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn of(grant: &Grant, at: &DateTime<FixedOffset>) -> Self {
         if grant.disposed.as_ref().is_some_and(|d| d.at <= *at) {
             GrantState::Disposed
@@ -546,10 +561,12 @@ fn grant_section(registry: &Registry, at: &DateTime<FixedOffset>) -> GrantSectio
 
 fn sharing_mix(registry: &Registry) -> Vec<SharingMix> {
     let mut out: Vec<SharingMix> = Vec::new();
+    let mut index: HashMap<&DepartmentId, usize> = HashMap::new();
     for d in registry.datasets() {
-        let i = match out.iter().position(|m| m.department == d.provider) {
-            Some(i) => i,
+        let i = match index.get(&d.provider) {
+            Some(&i) => i,
             None => {
+                index.insert(&d.provider, out.len());
                 out.push(SharingMix {
                     department: d.provider.clone(),
                     name: registry.get_department(&d.provider).map(|p| p.name.clone()),
@@ -581,12 +598,10 @@ fn owner(
     match finding.subject.kind {
         "department" => DepartmentId::new(id).ok(),
         "dataset" => registry
-            .datasets()
-            .iter()
-            .find(|d| d.id.as_str() == id)
+            .get_dataset(&DatasetId::new(id).ok()?)
             .map(|d| d.provider.clone()),
         "grant" => {
-            let g = registry.grants().iter().find(|g| g.id.as_str() == id)?;
+            let g = registry.get_grant(&GrantId::new(id).ok()?)?;
             // The requester answers for its own disposal; the provider for
             // the grant it approved.
             if finding.code == "GRANT-DISPOSAL-METHOD-MISMATCH" {
