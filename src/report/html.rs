@@ -90,6 +90,47 @@ footer { margin-top: 32px; border-top: 1px solid var(--rule); padding-top: 8px; 
 }
 "#;
 
+/// Bars in one chart: the departments with the most findings or entries.
+const CHART_BARS: usize = 20;
+/// Rows in one list of the HTML (findings of a department, disposals,
+/// expiring grants, applications); the JSON report lists them all.
+const LIST_ROWS: usize = 50;
+
+/// A caption under a chart that shows only part of its list.
+fn chart_part(shown: usize, total: usize, zh: &str, en: &str) -> String {
+    if total <= shown {
+        return String::new();
+    }
+    format!(
+        "<p class=\"muted\">{}</p>",
+        bi(
+            &format!("图中为{zh}的 {shown} 项（共 {total} 项）。"),
+            &format!("The chart shows the {shown} {en} of {total}.")
+        )
+    )
+}
+
+/// A note that a list goes on beyond what the page shows.
+fn more(shown: usize, total: usize) -> String {
+    if total <= shown {
+        return String::new();
+    }
+    format!(
+        "<p class=\"muted\" data-more=\"{}\">{}</p>",
+        total - shown,
+        bi(
+            &format!(
+                "另有 {} 条未列出，完整清单见 JSON 报告（--format json）。",
+                total - shown
+            ),
+            &format!(
+                "{} more not listed here; the JSON report (--format json) lists them all.",
+                total - shown
+            )
+        )
+    )
+}
+
 fn bi(zh: &str, en: &str) -> String {
     format!("{}<span class=\"en\">{}</span>", esc(zh), esc(en))
 }
@@ -417,6 +458,7 @@ fn departments(r: &Report, out: &mut String) {
         ]));
         let bars: Vec<Stack> = with
             .iter()
+            .take(CHART_BARS)
             .map(|d| Stack {
                 label: d.name.clone().unwrap_or_else(|| d.id.to_string()),
                 parts: vec![d.errors, d.warnings],
@@ -427,6 +469,12 @@ fn departments(r: &Report, out: &mut String) {
             "<div class=\"chart\">{}</div>",
             charts::stacked_bars(&bars, &[RED, AMBER])
         );
+        out.push_str(&chart_part(
+            CHART_BARS,
+            with.len(),
+            "问题最多",
+            "with the most findings",
+        ));
     }
     let _ = write!(
         out,
@@ -466,7 +514,8 @@ fn departments(r: &Report, out: &mut String) {
                 .unwrap_or_else(|| bi("（未登记部门）", "(unregistered department)")),
             esc(d.id.as_str())
         );
-        findings_table(&d.findings, out);
+        findings_table(d.findings.get(..LIST_ROWS).unwrap_or(&d.findings), out);
+        out.push_str(&more(LIST_ROWS, d.findings.len()));
     }
     out.push_str("</section>");
 }
@@ -542,9 +591,11 @@ fn sharing(r: &Report, out: &mut String) {
         (SharingClass::Conditional.zh(), "conditional", BLUE),
         (SharingClass::NotShared.zh(), "not shared", GREY),
     ]));
-    let bars: Vec<Stack> = r
-        .sharing_mix
-        .iter()
+    let mut largest: Vec<_> = r.sharing_mix.iter().collect();
+    largest.sort_by_key(|m| std::cmp::Reverse(m.unconditional + m.conditional + m.not_shared));
+    let bars: Vec<Stack> = largest
+        .into_iter()
+        .take(CHART_BARS)
         .map(|m| Stack {
             label: m.name.clone().unwrap_or_else(|| m.department.to_string()),
             parts: vec![m.unconditional, m.conditional, m.not_shared],
@@ -555,6 +606,12 @@ fn sharing(r: &Report, out: &mut String) {
         "<div class=\"chart\">{}</div>",
         charts::stacked_bars(&bars, &[GREEN, BLUE, GREY])
     );
+    out.push_str(&chart_part(
+        CHART_BARS,
+        r.sharing_mix.len(),
+        "目录最多",
+        "with the most entries",
+    ));
     let _ = write!(
         out,
         "<table><thead><tr>{}<th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
@@ -648,7 +705,7 @@ fn grants(r: &Report, out: &mut String) {
             th("使用时限至", "Valid until"),
             th_num("剩余天数", "Days left"),
         );
-        for g in &r.grants.expiring {
+        for g in r.grants.expiring.iter().take(LIST_ROWS) {
             let _ = write!(
                 out,
                 "<tr><td><code>{}</code></td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td></tr>",
@@ -660,6 +717,7 @@ fn grants(r: &Report, out: &mut String) {
             );
         }
         out.push_str("</tbody></table>");
+        out.push_str(&more(LIST_ROWS, r.grants.expiring.len()));
     }
     out.push_str("</section>");
 }
@@ -691,6 +749,7 @@ fn disposals(r: &Report, out: &mut String) {
     let marks: Vec<Mark> = r
         .disposals
         .iter()
+        .take(CHART_BARS)
         .filter_map(|d| {
             Some(Mark {
                 label: format!("{} · {}", d.requester, d.dataset),
@@ -711,6 +770,12 @@ fn disposals(r: &Report, out: &mut String) {
             "<div class=\"chart\">{}</div>",
             charts::timeline(&marks, r.date)
         );
+        out.push_str(&chart_part(
+            CHART_BARS,
+            r.disposals.len(),
+            "最早",
+            "earliest",
+        ));
     }
     let _ = write!(
         out,
@@ -723,7 +788,7 @@ fn disposals(r: &Report, out: &mut String) {
         th("处置方式", "Method"),
         th("起因", "Trigger"),
     );
-    for d in &r.disposals {
+    for d in r.disposals.iter().take(LIST_ROWS) {
         let state = match d.overdue {
             Some(true) => "<span class=\"tag error\">逾期 overdue</span>",
             Some(false) => "<span class=\"tag warning\">待处置 due</span>",
@@ -745,7 +810,9 @@ fn disposals(r: &Report, out: &mut String) {
             esc(&crate::time::format_rfc3339(&d.triggered_at))
         );
     }
-    out.push_str("</tbody></table></section>");
+    out.push_str("</tbody></table>");
+    out.push_str(&more(LIST_ROWS, r.disposals.len()));
+    out.push_str("</section>");
 }
 
 fn applications(r: &Report, out: &mut String) {
@@ -786,7 +853,7 @@ fn applications(r: &Report, out: &mut String) {
         th("状态", "State"),
         th("材料缺项", "Missing"),
     );
-    for a in &r.applications {
+    for a in r.applications.iter().take(LIST_ROWS) {
         let state = match a.overdue {
             Some(true) => "<span class=\"tag error\">超期 overdue</span>",
             Some(false) => "<span class=\"tag ok\">期限内 in time</span>",
@@ -816,7 +883,9 @@ fn applications(r: &Report, out: &mut String) {
             esc(&crate::time::format_rfc3339(&a.received_at)),
         );
     }
-    out.push_str("</tbody></table></section>");
+    out.push_str("</tbody></table>");
+    out.push_str(&more(LIST_ROWS, r.applications.len()));
+    out.push_str("</section>");
 }
 
 fn record(r: &Report, out: &mut String) {

@@ -149,3 +149,45 @@ fn an_altered_record_shows_as_broken() {
     let r = demo_at("2026-03-10T09:00:00+08:00", inputs);
     assert_eq!(r.summary.record_intact, Some(false));
 }
+
+#[cfg(feature = "report-html")]
+#[test]
+fn a_large_registry_gives_a_report_a_person_can_read() {
+    // 400 entries of one provider, each missing its format: 400 findings
+    // for one department. The page lists the first ones and says how many
+    // more the JSON holds.
+    let mut v: serde_json::Value = serde_json::from_str(DEMO).unwrap();
+    let template = v["datasets"][1].clone();
+    let entries: Vec<serde_json::Value> = (0..400)
+        .map(|i| {
+            let mut d = template.clone();
+            d["id"] = format!("bulk-{i}").into();
+            d["format"] = "".into();
+            d
+        })
+        .collect();
+    v["datasets"] = entries.into();
+    v["grants"] = serde_json::json!([]);
+    let registry = Registry::from_json_str(&v.to_string()).unwrap();
+    let calendar = Calendar::embedded().unwrap();
+    let at = parse_rfc3339("2026-03-02T09:00:00+08:00").unwrap();
+    let r = Report::build(&registry, &calendar, at, ReportInputs::default());
+    let amr = r
+        .departments
+        .iter()
+        .find(|d| d.id.as_str() == "hz-amr")
+        .unwrap();
+    assert_eq!(amr.errors, 400);
+    let html = r.to_html();
+    assert!(html.contains("data-more=\"350\""), "the rest is counted");
+    assert_eq!(
+        html.matches("<td><code>CAT-MISSING-FIELD</code>").count(),
+        50
+    );
+    assert!(html.len() < 200_000, "{} bytes", html.len());
+    assert_eq!(
+        r.to_json().matches("\"CAT-MISSING-FIELD\"").count(),
+        801,
+        "the JSON holds every finding by registry and by department, and the code once under its article"
+    );
+}
