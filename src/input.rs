@@ -51,16 +51,27 @@ pub(crate) enum ObjectError {
 /// path of the first error. serde would also accept a positional array for
 /// a struct; the wire format is objects only.
 pub(crate) fn parse_object<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ObjectError> {
+    parse_object_seed(text, std::marker::PhantomData::<T>)
+}
+
+/// As [`parse_object`], with a seed that carries state into the parse (a
+/// progress callback, say).
+pub(crate) fn parse_object_seed<'de, S: serde::de::DeserializeSeed<'de>>(
+    text: &'de str,
+    seed: S,
+) -> Result<S::Value, ObjectError> {
     if !text.trim_start().starts_with('{') {
         return Err(ObjectError::NotAnObject);
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
+    let mut track = serde_path_to_error::Track::new();
+    let parsed = seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+    let value = parsed.map_err(|source| {
+        let path = track.path().to_string();
         ObjectError::Json {
             // `.` is the document itself; `?` a place the parser could not name.
             location: (!matches!(path.as_str(), "" | "." | "?")).then_some(path),
-            source: e.into_inner(),
+            source,
         }
     })?;
     de.end().map_err(|source| ObjectError::Json {

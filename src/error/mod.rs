@@ -10,6 +10,7 @@
 mod calendar;
 mod fact;
 mod id;
+mod import;
 mod lifecycle;
 mod load;
 mod request;
@@ -20,6 +21,7 @@ mod wire;
 pub use calendar::CalendarError;
 pub use fact::FactError;
 pub use id::IdError;
+pub use import::ImportError;
 pub use lifecycle::{ReplyError, TransitionError};
 pub use load::LoadError;
 pub use request::RequestError;

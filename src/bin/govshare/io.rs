@@ -76,7 +76,7 @@ pub fn time_arg(flag: &str, value: &str) -> Result<DateTime<FixedOffset>, CliErr
 
 /// A registry file.
 pub fn registry_arg(path: &Path) -> Result<Registry, CliError> {
-    Registry::from_path(path).map_err(|e| CliError::input(&e))
+    crate::progress::load_registry(path)
 }
 
 /// The registry with a journal replayed onto it, reporting a torn tail.
