@@ -19,3 +19,17 @@ pub const MAX_BATCH_REQUESTS: usize = 10_000;
 /// Largest batch accepted, in bytes of JSON: [`MAX_BATCH_REQUESTS`]
 /// requests of at most [`MAX_REQUEST_BYTES`] each.
 pub const MAX_BATCH_BYTES: usize = MAX_BATCH_REQUESTS * MAX_REQUEST_BYTES;
+/// The earliest year of an instant accepted in any input, as written.
+///
+/// The Regulation is in force since 2025, but registries migrated from
+/// earlier sharing arrangements (the 2016 interim measures and before)
+/// carry older approvals and consents; no government data sharing record
+/// predates 2000. An earlier year is a typing error, and is refused.
+pub const MIN_YEAR: i32 = 2000;
+/// The latest year of an instant accepted in any input, as written.
+///
+/// Room for any period of use, deadline or retention a department sets
+/// (records are kept three years, grants run for years, not centuries),
+/// while a typing error such as `9999` or `20266`, or a date chosen so
+/// that a rule never starts to apply, is refused.
+pub const MAX_YEAR: i32 = 2199;
