@@ -70,6 +70,7 @@ mod model;
 mod policy;
 mod registry;
 pub mod store;
+mod text;
 pub mod time;
 pub mod wire;
 

@@ -23,7 +23,8 @@ pub(crate) use sources::{PolicySources, read_policy_file};
 
 use crate::decision::{RuleId, StatutoryRule};
 use crate::error::LoadError;
-use crate::limits::MAX_POLICY_FILE_BYTES;
+use crate::limits::{MAX_ID_LEN, MAX_POLICY_FILE_BYTES};
+use crate::text::{code_point, escape_hidden, hidden_in_id, hidden_in_text};
 
 /// The prefix reserved for rules shipped with govshare. Local policies use
 /// ids of their own.
@@ -237,9 +238,24 @@ pub(crate) fn load(
             let Some(id) = annotation(policy, "id") else {
                 return Err(rejected(&position, "missing annotation `@id`".into()));
             };
+            if let Err(message) = check_rule_id(&id, file.origin) {
+                return Err(rejected(&escape_hidden(&id, false), message));
+            }
             for key in ["articles", "zh", "en"] {
-                if annotation(policy, key).is_none() {
+                let Some(text) = annotation(policy, key) else {
                     return Err(rejected(&id, format!("missing annotation `@{key}`")));
+                };
+                if let Some((c, why)) = text
+                    .chars()
+                    .find_map(|c| hidden_in_text(c).map(|why| (c, why)))
+                {
+                    return Err(rejected(
+                        &id,
+                        format!(
+                            "annotation `@{key}` contains {why} ({}): rule text must be plain visible text",
+                            code_point(c)
+                        ),
+                    ));
                 }
             }
             let articles: Vec<String> = annotation(policy, "articles")
@@ -286,14 +302,6 @@ pub(crate) fn load(
                         return Err(rejected(
                             &id,
                             "only `forbid` is allowed outside the statutory set: a permit could lower the statutory floor".into(),
-                        ));
-                    }
-                    if file.origin == RuleOrigin::Local && id.starts_with(RESERVED_PREFIX) {
-                        return Err(rejected(
-                            &id,
-                            format!(
-                                "ids starting with `{RESERVED_PREFIX}` are reserved for the rules govshare ships"
-                            ),
                         ));
                     }
                 }
@@ -358,6 +366,54 @@ pub(crate) fn load(
         digest,
         reads_overdue_fact,
     })
+}
+
+/// The rule id policy (README, Hostile input). Every id: at most
+/// [`MAX_ID_LEN`] bytes with no character a reader cannot see. A local
+/// policy's id, which appears in decisions beside the statutory ids: ASCII
+/// capital letters, digits and single hyphens (`ZJ-NO-NIGHT-BULK`),
+/// starting with a letter, and not starting with `GS` or its look-alike
+/// `G5`, so no local rule can read as one govshare ships (`GS‐SCOPE-…`
+/// with U+2010 for the hyphen is refused for its first character outside
+/// ASCII, `GSCOPE` and `G5-SCOPE` for their prefix).
+fn check_rule_id(id: &str, origin: RuleOrigin) -> Result<(), String> {
+    if id.len() > MAX_ID_LEN {
+        return Err(format!(
+            "`@id` is {} bytes long, over the limit of {MAX_ID_LEN}",
+            id.len()
+        ));
+    }
+    if let Some((c, why)) = id.chars().find_map(|c| hidden_in_id(c).map(|why| (c, why))) {
+        return Err(format!(
+            "`@id` contains {why} ({}): rule ids must be plain visible text",
+            code_point(c)
+        ));
+    }
+    if origin != RuleOrigin::Local {
+        return Ok(());
+    }
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        return Err(format!(
+            "a local rule id is written in ASCII capital letters, digits and hyphens only; `{}` ({}) is not one of them",
+            escape_hidden(&c.to_string(), false),
+            code_point(c)
+        ));
+    }
+    if !id.starts_with(|c: char| c.is_ascii_uppercase()) || id.ends_with('-') || id.contains("--") {
+        return Err(
+            "a local rule id starts with a letter and has no leading, trailing or double hyphen"
+                .into(),
+        );
+    }
+    if ["GS", "G5"].iter().any(|p| id.starts_with(p)) {
+        return Err(format!(
+            "ids starting with `{RESERVED_PREFIX}` (or reading like it: `GS`, `G5`) are reserved for the rules govshare ships"
+        ));
+    }
+    Ok(())
 }
 
 /// Sort key: the permit, the catalog in order, then other rules by id.

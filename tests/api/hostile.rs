@@ -195,7 +195,7 @@ fn a_refused_load_leaves_the_running_engine_untouched() {
     let reload = Engine::builder()
         .local_policies(
             "bad.cedar",
-            r#"@id("zj") @articles("25") @zh("z") @en("e") permit (principal, action, resource);"#,
+            r#"@id("ZJ") @articles("25") @zh("z") @en("e") permit (principal, action, resource);"#,
         )
         .build();
     assert!(reload.is_err());
@@ -275,7 +275,7 @@ fn eight_threads_sharing_one_engine_decide_as_one_thread_does() {
 fn swapping_in_a_reloaded_engine_under_load_loses_no_request() {
     let base = Engine::builder().build().unwrap();
     let stricter = Engine::builder()
-        .local_policies("zj.cedar", r#"@id("zj-no-transfer") @articles("25") @zh("本省禁止转交") @en("no transfers in this province") forbid (principal, action == Govshare::Action::"transfer", resource);"#)
+        .local_policies("zj.cedar", r#"@id("ZJ-NO-TRANSFER") @articles("25") @zh("本省禁止转交") @en("no transfers in this province") forbid (principal, action == Govshare::Action::"transfer", resource);"#)
         .build()
         .unwrap();
     let digests = [
@@ -325,4 +325,102 @@ fn swapping_in_a_reloaded_engine_under_load_loses_no_request() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     assert!(swapper.join().unwrap() > 1);
     assert_eq!(answered, 4 * requests.len());
+}
+
+fn local_policy(id: &str, zh: &str) -> Result<Engine, LoadError> {
+    Engine::builder()
+        .local_policies(
+            "zj.cedar",
+            format!(
+                r#"@id("{id}") @articles("25") @zh("{zh}") @en("local rule")
+                   forbid (principal, action == Govshare::Action::"transfer", resource);"#
+            ),
+        )
+        .build()
+}
+
+/// Whether a report shows any character a reader cannot see as it is.
+fn shows_hidden(text: &str) -> bool {
+    text.chars().any(|c| {
+        c.is_control() && c != '\n'
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    })
+}
+
+#[test]
+fn a_local_rule_id_that_reads_as_a_statutory_one_is_refused() {
+    for (id, phrase) in [
+        // U+2010 HYPHEN for the first `-`: it read as GS-SCOPE-EXPANSION.
+        ("GS\u{2010}SCOPE-EXPANSION", "U+2010"),
+        ("GS-SCOPE-EXPANSION", "reserved"),
+        ("GSCOPE-EXPANSION", "reserved"),
+        ("G5-SCOPE-EXPANSION", "reserved"),
+        ("\u{0413}S-SCOPE", "U+0413"), // Cyrillic Ge
+        ("ＧＳ-SCOPE", "U+FF27"),      // fullwidth
+        ("gs-scope-expansion", "ASCII capital letters"),
+        ("zj-no-transfer", "ASCII capital letters"),
+        ("ZJ-\u{202E}REFSNART", "U+202E"),
+        ("ZJ\u{200B}-X", "U+200B"),
+        ("-ZJ", "starts with a letter"),
+        ("ZJ--X", "double hyphen"),
+        ("9ZJ", "starts with a letter"),
+    ] {
+        let err = govshare::error_report(&local_policy(id, "本省禁止转交").expect_err(id));
+        assert!(err.contains(phrase), "{id:?}: {err} (lacks {phrase})");
+        assert!(err.contains("zj.cedar"), "{err}");
+        assert!(!shows_hidden(&err), "{err:?} shows a hidden character");
+    }
+    let engine = local_policy("ZJ-NO-TRANSFER-2", "本省禁止转交").unwrap();
+    assert!(
+        engine
+            .rules()
+            .iter()
+            .any(|r| r.id.as_str() == "ZJ-NO-TRANSFER-2")
+    );
+}
+
+#[test]
+fn rule_text_a_reader_cannot_see_as_it_is_is_refused() {
+    for zh in [
+        "本省\u{202E}交转止禁",
+        "本省\u{2066}禁止\u{2069}",
+        "禁止\u{200D}转交",
+    ] {
+        let err = govshare::error_report(&local_policy("ZJ-X", zh).expect_err(zh));
+        assert!(err.contains("annotation `@zh`"), "{err}");
+        assert!(!shows_hidden(&err), "{err:?}");
+    }
+    // An ideographic space is ordinary Chinese prose.
+    assert!(local_policy("ZJ-X", "本省　禁止转交").is_ok());
+}
+
+#[test]
+fn ids_item_names_and_purposes_a_reader_cannot_see_are_refused_at_load_and_at_parse() {
+    let demo: serde_json::Value = serde_json::from_str(super::common::DEMO).unwrap();
+    for (path, value) in [
+        ("/departments/0/id", "hz-\u{202E}rma"),
+        ("/datasets/0/items/0/name", "uscc\u{2066}"),
+        ("/grants/0/purpose", "social-insurance\u{200B}.check"),
+        ("/grants/0/items/0", "us\u{00A0}cc"),
+    ] {
+        let mut v = demo.clone();
+        *v.pointer_mut(path).unwrap() = value.into();
+        let err = govshare::error_report(&Registry::from_json_str(&v.to_string()).unwrap_err());
+        assert!(err.contains("plain visible text"), "{path}: {err}");
+        assert!(!shows_hidden(&err), "{err:?}");
+    }
+    for (key, value) in [
+        ("requester", "\"hz-\\u202ersrh\""),
+        ("purpose", "\"social-insurance\\u2066.enrollment-check\""),
+        ("items", "[\"uscc\\u200b\"]"),
+        ("dataset", "\"ent\\u2028reg\""),
+    ] {
+        let err = govshare::error_report(&request_error(&with(key, value)));
+        assert!(err.contains("plain visible text"), "{key}: {err}");
+        assert!(!shows_hidden(&err), "{err:?}");
+    }
+    // Error reports escape hidden characters from any source, such as an
+    // unknown key the parser quotes.
+    let err = govshare::error_report(&request_error(&with("x\u{202E}y", "1")));
+    assert!(err.contains("x\\u{202E}y"), "{err}");
 }
