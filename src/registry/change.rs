@@ -183,8 +183,18 @@ impl Registry {
     /// # Errors
     ///
     /// [`TransitionError`] naming the grant and why the transition does
-    /// not fit.
+    /// not fit; [`TransitionError::Invalid`] for a purpose end, disposal,
+    /// suspension or termination dated past
+    /// [`crate::limits::MAX_EVENT_LEAD_SECONDS`] from now, or an approved
+    /// grant whose records contradict each other.
     pub fn check(&self, t: &Transition) -> Result<CheckedChange, TransitionError> {
+        super::consistency::check_transition(t, chrono::Utc::now()).map_err(|why| {
+            TransitionError::Invalid {
+                grant: t.change.grant_id().to_string(),
+                change: t.change.kind(),
+                why,
+            }
+        })?;
         if let Change::GrantApproved { grant } = &t.change {
             if self.get_grant(&grant.id).is_some() {
                 return Err(TransitionError::DuplicateGrant {

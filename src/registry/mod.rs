@@ -4,6 +4,7 @@
 //! registry changes, and where each grant stands with respect to disposal.
 
 mod change;
+mod consistency;
 mod disposal;
 
 use std::borrow::Cow;
@@ -16,7 +17,7 @@ pub use change::CheckedChange;
 pub use disposal::{DisposalEntry, DisposalState, disposal_due, disposal_state, overdue_disposals};
 
 use crate::error::{FactError, LoadError, TransitionError};
-use crate::input::{ObjectError, check_json_depth, parse_object};
+use crate::input::{ObjectError, check_json_depth, parse_object, read_text};
 use crate::limits::{MAX_JSON_DEPTH, MAX_REGISTRY_BYTES};
 use crate::model::{Dataset, DatasetId, Department, DepartmentId, Grant, GrantId};
 
@@ -121,7 +122,9 @@ impl Registry {
     /// # Errors
     ///
     /// [`LoadError::DuplicateId`] when two departments, datasets or grants
-    /// share an id.
+    /// share an id; [`LoadError::Grant`] when a grant's records contradict
+    /// each other (status `active` with a suspension record) or record an
+    /// event dated past [`crate::limits::MAX_EVENT_LEAD_SECONDS`] from now.
     pub fn from_parts(
         departments: Vec<Department>,
         datasets: Vec<Dataset>,
@@ -156,10 +159,16 @@ impl Registry {
         let mut grant_index = HashMap::with_capacity(grants.len());
         let mut pair_index: HashMap<(DepartmentId, DatasetId), Vec<usize>> = HashMap::new();
         let mut requester_index: HashMap<DepartmentId, Vec<usize>> = HashMap::new();
+        let now = chrono::Utc::now();
         for (i, g) in grants.iter().enumerate() {
             if grant_index.insert(g.id.clone(), i).is_some() {
                 return Err(dup("grant", g.id.as_str()));
             }
+            consistency::check_grant(g, now).map_err(|message| LoadError::Grant {
+                origin: origin.to_owned(),
+                grant: g.id.to_string(),
+                message,
+            })?;
             pair_index
                 .entry((g.requester.clone(), g.dataset.clone()))
                 .or_default()
@@ -189,7 +198,8 @@ impl Registry {
     /// problem (unknown or missing key, bad value, bad id or timestamp),
     /// [`LoadError::Registry`] for a document that is not an object or is
     /// nested too deeply, [`LoadError::TooLarge`] over
-    /// [`crate::limits::MAX_REGISTRY_BYTES`], or [`LoadError::DuplicateId`].
+    /// [`crate::limits::MAX_REGISTRY_BYTES`], [`LoadError::DuplicateId`], or
+    /// [`LoadError::Grant`] (see [`Registry::from_parts`]).
     pub fn from_json_str(json: &str) -> Result<Self, LoadError> {
         let origin = "<memory>";
         if json.len() > MAX_REGISTRY_BYTES {
@@ -222,17 +232,18 @@ impl Registry {
         Self::build(origin, doc.departments, doc.datasets, doc.grants)
     }
 
-    /// Reads and parses a registry file.
+    /// Reads and parses a registry file. Only a regular file is read (a
+    /// FIFO, a directory or a device is refused before a byte is read), and
+    /// no more than [`crate::limits::MAX_REGISTRY_BYTES`] of it.
     ///
     /// # Errors
     ///
-    /// As [`Registry::from_json_str`], plus [`LoadError::Io`].
+    /// As [`Registry::from_json_str`], plus [`LoadError::Io`] when the file
+    /// cannot be read or is not a regular file.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = read_text(path, MAX_REGISTRY_BYTES)
+            .map_err(|e| e.into_load("registry", path, MAX_REGISTRY_BYTES))?;
         Self::from_json_str(&text).map_err(|e| e.with_origin(&path.display().to_string()))
     }
 

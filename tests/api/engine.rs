@@ -354,6 +354,72 @@ mod overdue_policy {
         );
     }
 
+    /// A local forbid on the overdue fact, with the attribute written as
+    /// `access`.
+    fn local_on_overdue(access: &str) -> Engine {
+        local_on_overdue_with(access, Engine::builder())
+    }
+
+    fn local_on_overdue_with(access: &str, builder: govshare::EngineBuilder) -> Engine {
+        builder
+            .local_policies(
+                "zj.cedar",
+                format!(
+                    "@id(\"ZJ-OVERDUE\") @articles(\"27,40(4)\") @zh(\"处置逾期\") @en(\"disposal overdue\")\n\
+                     forbid (principal, action, resource) when {{ {access} }};"
+                ),
+            )
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn every_spelling_of_the_overdue_fact_makes_the_engine_compute_it() {
+        // The fact used to be computed only when the policy text contained
+        // the attribute's name verbatim: an escaped spelling read a fact
+        // that was always false, so the local forbid never fired.
+        let registry = registry();
+        let late = request("2026-07-08T09:00:00+08:00");
+        for access in [
+            "context.overdue_disposal_with_provider",
+            r#"context["overdue_disposal_with_provider"]"#,
+            r#"context["overdue_disposal_with_provide\u{72}"]"#,
+            r#"context["\u{6f}verdue_disposal_with_provider"]"#,
+            r#"context has overdue_disposal_with_provider && context["overdue_disposal_with_provid\u{0065}r"]"#,
+        ] {
+            let engine = local_on_overdue(access);
+            assert_eq!(
+                engine.evaluate(&late, &registry).rule_ids(),
+                ["ZJ-OVERDUE"],
+                "{access}"
+            );
+            assert!(
+                engine
+                    .evaluate(&request("2026-07-07T17:00:00+08:00"), &registry)
+                    .is_allow(),
+                "{access}"
+            );
+        }
+        // Whether the fact is computed shows where computing it must fail:
+        // with no calendar, an overdue disposal cannot be told, and a
+        // policy that reads the fact fails closed. One that only names the
+        // attribute in a comment or another string does not read it.
+        let no_calendar = || Engine::builder().calendar(govshare::Calendar::new());
+        let reads = local_on_overdue_with(
+            r#"context["overdue_disposal_with_provide\u{72}"]"#,
+            no_calendar(),
+        );
+        assert_eq!(
+            reads.evaluate(&late, &registry).rule_ids(),
+            ["GS-FACTS-UNAVAILABLE"]
+        );
+        let names_only = local_on_overdue_with(
+            "// context.overdue_disposal_with_provider\n context.items.contains(\"overdue_disposal_with_provider!\")",
+            no_calendar(),
+        );
+        assert!(names_only.evaluate(&late, &registry).is_allow());
+    }
+
     #[test]
     fn an_unknowable_due_date_fails_closed() {
         let engine = Engine::builder()
