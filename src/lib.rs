@@ -51,7 +51,7 @@
 //!
 //! # Layers
 //!
-//! Modules depend only on modules below them, in this order: `limits`;
+//! Modules depend only on modules below them, in this order: `limits`, `text`;
 //! `error`, `digest`; `input`, `time`; `model`; `calendar`; `registry`;
 //! `decision`; `policy`; `engine`; `lifecycle`, `audit`; `store`; `wire`;
 //! `ffi`. `.ci/layers` checks it.
