@@ -99,9 +99,10 @@ const CALL_STACK: usize = 4 * 1024 * 1024;
 /// host thread's size; on error, renders the error JSON into `*error_out`
 /// (when `error_out` is not NULL) and returns its status.
 fn guard(error_out: *mut *mut c_char, body: impl FnOnce() -> Result<(), WireError>) -> Status {
-    let result = stacker::maybe_grow(CALL_RED_ZONE, CALL_STACK, || {
-        catch_unwind(AssertUnwindSafe(body))
-    });
+    // The boundary encloses the switch of stacks too: nothing unwinds into C.
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        stacker::maybe_grow(CALL_RED_ZONE, CALL_STACK, body)
+    }));
     let result = match result {
         Ok(result) => result,
         Err(payload) => Err(WireError::Panic {
