@@ -55,9 +55,10 @@
 //! # Layers
 //!
 //! Modules depend only on modules below them, in this order: `limits`,
-//! `progress`; `error`, `digest`; `input`, `time`; `model`; `calendar`;
-//! `registry`; `decision`; `policy`; `engine`; `lifecycle`, `audit`;
-//! `import`; `store`; `report`; `wire`; `ffi`. `.ci/layers` checks it.
+//! `progress`, `text`; `error`, `digest`; `input`, `time`; `model`;
+//! `calendar`; `registry`; `decision`; `policy`; `engine`; `lifecycle`,
+//! `audit`; `import`; `store`; `report`; `wire`; `ffi`. `.ci/layers` checks
+//! it.
 
 pub mod audit;
 mod calendar;
@@ -77,6 +78,7 @@ mod progress;
 mod registry;
 pub mod report;
 pub mod store;
+mod text;
 pub mod time;
 pub mod wire;
 

@@ -6,6 +6,7 @@
 
 mod authority;
 mod change;
+mod consistency;
 mod disposal;
 mod parse;
 
@@ -19,7 +20,7 @@ pub use change::{CheckedChange, DEFAULT_CLOCK_TOLERANCE};
 pub use disposal::{DisposalEntry, DisposalState, disposal_due, disposal_state, overdue_disposals};
 
 use crate::error::{FactError, IdError, LoadError, TransitionError};
-use crate::input::{ObjectError, check_json_depth, parse_object_seed};
+use crate::input::{ObjectError, check_json_depth, open_regular, parse_object_seed};
 use crate::limits::{MAX_JSON_DEPTH, MAX_REGISTRY_BYTES};
 use crate::model::{
     Dataset, DatasetId, Department, DepartmentId, Grant, GrantId, Purpose, PurposeVocabulary,
@@ -146,7 +147,9 @@ impl Registry {
     /// # Errors
     ///
     /// [`LoadError::DuplicateId`] when two departments, datasets or grants
-    /// share an id.
+    /// share an id; [`LoadError::Grant`] when a grant's records contradict
+    /// each other (status `active` with a suspension record) or record an
+    /// event dated past [`crate::limits::MAX_EVENT_LEAD_SECONDS`] from now.
     pub fn from_parts(
         departments: Vec<Department>,
         datasets: Vec<Dataset>,
@@ -188,6 +191,7 @@ impl Registry {
             done: done as u64,
             total,
         };
+        let now = chrono::Utc::now();
         for (i, g) in grants.iter().enumerate() {
             if (i as u64).is_multiple_of(REPORT_EVERY) {
                 progress(report(i));
@@ -195,10 +199,13 @@ impl Registry {
             if grant_index.insert(g.id.clone(), i).is_some() {
                 return Err(dup("grant", g.id.as_str()));
             }
-            check_history(g).map_err(|message| LoadError::Registry {
-                origin: origin.to_owned(),
-                message: format!("grant `{}`: {message}", g.id),
-            })?;
+            check_history(g)
+                .and_then(|()| consistency::check_grant(g, now))
+                .map_err(|message| LoadError::Grant {
+                    origin: origin.to_owned(),
+                    grant: g.id.to_string(),
+                    message,
+                })?;
             pair_index
                 .entry((g.requester.clone(), g.dataset.clone()))
                 .or_default()
@@ -232,7 +239,8 @@ impl Registry {
     /// problem (unknown or missing key, bad value, bad id or timestamp),
     /// [`LoadError::Registry`] for a document that is not an object or is
     /// nested too deeply, [`LoadError::TooLarge`] over
-    /// [`crate::limits::MAX_REGISTRY_BYTES`], or [`LoadError::DuplicateId`].
+    /// [`crate::limits::MAX_REGISTRY_BYTES`], [`LoadError::DuplicateId`], or
+    /// [`LoadError::Grant`] (see [`Registry::from_parts`]).
     pub fn from_json_str(json: &str) -> Result<Self, LoadError> {
         Self::from_json_str_with_progress(json, &mut ignore)
     }
@@ -328,11 +336,14 @@ impl Registry {
         self.purposes.as_ref()
     }
 
-    /// Reads and parses a registry file.
+    /// Reads and parses a registry file. Only a regular file is read (a
+    /// FIFO, a directory or a device is refused before a byte is read), and
+    /// no more than [`crate::limits::MAX_REGISTRY_BYTES`] of it.
     ///
     /// # Errors
     ///
-    /// As [`Registry::from_json_str`], plus [`LoadError::Io`].
+    /// As [`Registry::from_json_str`], plus [`LoadError::Io`] when the file
+    /// cannot be read or is not a regular file.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
         Self::from_path_with_progress(path, &mut ignore)
     }
@@ -516,16 +527,10 @@ fn read_with_progress(
         path: path.to_owned(),
         source,
     };
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    if size > MAX_REGISTRY_BYTES as u64 {
-        return Err(LoadError::TooLarge {
-            what: "registry",
-            origin: path.display().to_string(),
-            size: usize::try_from(size).unwrap_or(usize::MAX),
-            max: MAX_REGISTRY_BYTES,
-        });
-    }
+    // Only a regular file, and one no larger than the limit (a FIFO or a
+    // device is refused before a byte is read).
+    let (mut file, size) = open_regular(path, MAX_REGISTRY_BYTES)
+        .map_err(|e| e.into_load("registry", path, MAX_REGISTRY_BYTES))?;
     const CHUNK: usize = 8 << 20;
     let total = Some(size);
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));

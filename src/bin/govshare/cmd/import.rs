@@ -5,6 +5,8 @@ use std::path::Path;
 use govshare::RegionCode;
 use govshare::import::{ImportOptions, IssueSeverity, Mapping, catalog, read_departments};
 
+use govshare::limits::{MAX_DOCUMENT_BYTES, MAX_REGISTRY_BYTES};
+
 use crate::args::{Format, ImportCommand};
 use crate::io::{emit, print_json, read_input};
 use crate::progress::Bars;
@@ -24,12 +26,12 @@ pub fn run(command: ImportCommand) -> Result<Exit, CliError> {
     } = command;
     let mut options = ImportOptions::new();
     if let Some(path) = &mapping {
-        let m = Mapping::from_json_str(&read_input(path)?)
+        let m = Mapping::from_json_str(&read_input(path, MAX_DOCUMENT_BYTES)?)
             .map_err(|e| CliError::input_in(path.display(), &e))?;
         options = options.mapping(m);
     }
     if let Some(path) = &departments {
-        let d = read_departments(&read_input(path)?)
+        let d = read_departments(&read_input(path, MAX_REGISTRY_BYTES)?)
             .map_err(|e| CliError::input_in(path.display(), &e))?;
         options = options.departments(d);
     }

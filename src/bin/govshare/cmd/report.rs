@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use govshare::lifecycle::Application;
 use govshare::report::{Report, ReportInputs, Sources, record_status};
 
+use govshare::limits::MAX_REGISTRY_BYTES;
+
 use crate::args::ReportFormat;
 use crate::io::{calendar, journaled, read_input, time_arg};
 use crate::progress::Bars;
@@ -83,7 +85,9 @@ fn read_applications(path: &Path) -> Result<Vec<Application>, CliError> {
     };
     let mut out = Vec::new();
     for file in files {
-        let text = read_input(&file)?;
+        // A file may hold many applications: a registry's bound, not one
+        // document's.
+        let text = read_input(&file, MAX_REGISTRY_BYTES)?;
         let invalid = |e: serde_json::Error| {
             CliError::Input(format!("{}: invalid application: {e}", file.display()))
         };
