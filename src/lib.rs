@@ -43,7 +43,7 @@
 //! | `govshare::{LoadError, RequestError, FactError, …, error_report}` | every error |
 //! | [`lifecycle`] | catalog validation, applications and replies, transitions, disposals |
 //! | [`audit`] | the Art. 29 usage record: records and the sink trait |
-//! | [`store`] | durable state: the registry journal and the record log |
+//! | [`store`] | durable state in SQLite: the registry journal, the usage record, signed checkpoints |
 //! | [`wire`] | the JSON wire API (bytes in, JSON out) |
 //! | [`ffi`] | the C ABI's statuses |
 //! | [`time`] | RFC 3339 instants and China Standard Time |
@@ -79,8 +79,9 @@ pub use decision::{
 };
 pub use engine::{Action, Engine, EngineBuilder, UsageRequest};
 pub use error::{
-    Break, CalendarError, FactError, IdError, InstantError, JournalError, LoadError, RecordError,
-    ReplyError, RequestError, TransitionError, WireError, error_report,
+    Break, CalendarError, FactError, IdError, InstantError, JournalError, KeyError, LoadError, Log,
+    Place, RecordError, ReplyError, RequestError, StoreError, TransitionError, WireError,
+    error_report,
 };
 pub use model::{
     Approval, Assessment, CatalogStatus, Consent, ConsentScope, DataGrade, DataItem, Dataset,

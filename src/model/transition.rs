@@ -107,6 +107,11 @@ pub struct Transition {
     pub reason: String,
     /// What changed.
     pub change: Change,
+    /// A key naming this change, so that a store recognises a retry: the
+    /// same key with the same change is the earlier acknowledgement, the
+    /// same key with another change is an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
 }
 
 impl Transition {
@@ -122,6 +127,7 @@ impl Transition {
             actor: actor.into(),
             reason: reason.into(),
             change,
+            idempotency_key: None,
         }
     }
 

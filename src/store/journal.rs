@@ -1,234 +1,123 @@
-//! The registry journal: every lifecycle change appended to a JSON-lines
-//! file and flushed to disk before the call returns, so the grants, purpose
-//! ends, disposals and suspensions of a platform survive a crash.
-//!
-//! File format (one JSON object a line, `\n`-terminated):
-//!
-//! ```text
-//! {"govshare_journal":1,"base":"sha256:…"}
-//! {"seq":1,"transition":{"at":"…","actor":"…","reason":"…","change":{"kind":"suspended",…}}}
-//! {"seq":2,"transition":{…}}
-//! ```
-//!
-//! The header names the digest of the base registry the journal applies to;
-//! opening it over another base is refused. A final line without its `\n` is
-//! a torn write (a crash mid-append): it is reported and truncated away on
-//! open. Any other damage is an error that names the line, never skipped.
-//! One process at a time may hold a journal open (an OS file lock, released
-//! when the process ends); within it, writers are serialized.
+//! The registry journal: every lifecycle change kept durably, in order,
+//! so the grants, purpose ends, disposals and suspensions of a platform
+//! survive a crash; and [`DurableRegistry`], the registry that replays it
+//! and appends to it.
 
-use std::fs::File;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::file::{TornTail, open_locked, read_lines};
+use super::sqlite::Journal;
 use crate::error::JournalError;
+use crate::limits::MAX_ID_LEN;
 use crate::model::Transition;
 use crate::registry::Registry;
 
-/// Where lifecycle transitions are kept. [`FileJournal`] is the default; a
-/// host can keep them in its own database instead.
+/// A transition as a journal returns it: with its sequence number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Journaled {
+    /// The change's sequence number, from 1.
+    pub seq: u64,
+    /// The transition, exactly as it was appended.
+    pub transition: Transition,
+}
+
+/// What [`JournalStore::append`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Append {
+    /// Appended, durable, as change `seq`.
+    Recorded {
+        /// Its sequence number.
+        seq: u64,
+    },
+    /// Nothing was appended: the journal has moved past the position given
+    /// (another writer appended, perhaps the same change under its
+    /// idempotency key). Read what is new and try again.
+    Behind,
+}
+
+/// Where lifecycle transitions are kept. The SQLite [`Journal`] is the
+/// default; a host can keep them in its own database instead.
+///
+/// An implementation persists exactly the transition it is given, as
+/// bytes, and never changes it; it keeps changes in sequence from 1, and
+/// appends only at the position the caller has seen, so that a change is
+/// always checked against the latest state, whichever process wrote it.
 pub trait JournalStore: Send {
-    /// Every transition recorded, in order.
+    /// The transitions recorded after sequence number `after`, in order,
+    /// each checked for damage.
     ///
     /// # Errors
     ///
     /// [`JournalError`] when the store cannot be read or is damaged.
-    fn transitions(&mut self) -> Result<Vec<Transition>, JournalError>;
+    fn since(&mut self, after: u64) -> Result<Vec<Journaled>, JournalError>;
 
-    /// Appends a transition; it must be durable when this returns.
+    /// The transition recorded under an idempotency key, if any.
     ///
     /// # Errors
     ///
-    /// [`JournalError`] when it cannot be made durable; the transition is
-    /// then not applied.
-    fn append(&mut self, transition: &Transition) -> Result<(), JournalError>;
+    /// [`JournalError`] when the store cannot be read.
+    fn find(&mut self, key: &str) -> Result<Option<Journaled>, JournalError>;
+
+    /// Appends `transition` as change `after + 1` if the last change is
+    /// `after` (and its idempotency key, if any, is unused); it must be
+    /// durable when this returns [`Append::Recorded`].
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError`] when it cannot be made durable; then nothing was
+    /// appended.
+    fn append(&mut self, after: u64, transition: &Transition) -> Result<Append, JournalError>;
 }
 
-/// What opening a journal found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OpenReport {
-    /// Transitions replayed.
-    pub transitions: usize,
-    /// A torn final line that was truncated away.
-    pub torn: Option<TornTail>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Header {
-    govshare_journal: u32,
-    base: String,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Line {
-    seq: u64,
-    transition: Transition,
-}
-
-/// The digest of a registry, as the journal header records it.
+/// The digest of a registry, as a journal records the base it applies to.
 pub fn registry_digest(registry: &Registry) -> String {
     crate::digest::sha256_tagged(registry.to_json().as_bytes())
 }
 
-/// The journal in a JSON-lines file.
+/// The acknowledgement of a change: returned only once it is durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Applied {
+    /// The change's sequence number in the journal: the registry version
+    /// it produced.
+    pub seq: u64,
+    /// True when the change had been recorded before under the same
+    /// idempotency key with the same content: this is that earlier
+    /// acknowledgement, and nothing new was recorded.
+    pub retried: bool,
+}
+
+/// How often [`DurableRegistry::apply`] reads another writer's changes and
+/// checks again before giving up.
+const MAX_ATTEMPTS: u32 = 32;
+
+/// Whether two transitions are the same change: equal in everything but
+/// the time a store recorded them.
+fn same_change(a: &Transition, b: &Transition) -> bool {
+    let strip = |t: &Transition| {
+        let mut v = serde_json::to_value(t).unwrap_or(serde_json::Value::Null);
+        if let Some(o) = v.as_object_mut() {
+            o.remove("recorded_at");
+        }
+        v
+    };
+    strip(a) == strip(b)
+}
+
 #[derive(Debug)]
-pub struct FileJournal {
-    path: PathBuf,
-    file: File,
-    base: String,
-    next_seq: u64,
-    pending: Option<Vec<Transition>>,
-    report: OpenReport,
+struct Writer<S> {
+    store: S,
+    version: u64,
 }
 
-impl FileJournal {
-    /// Opens (or creates) the journal at `path` for the base registry
-    /// `base`, taking the single-writer lock, cutting off a torn final line
-    /// and reading every transition. [`FileJournal::report`] tells what was
-    /// found.
-    ///
-    /// # Errors
-    ///
-    /// [`JournalError::Locked`] when another process holds it;
-    /// [`JournalError::Corrupt`] naming a damaged line;
-    /// [`JournalError::OtherBase`] when it was written over another base
-    /// registry; [`JournalError::Io`].
-    pub fn open(path: impl AsRef<Path>, base: &Registry) -> Result<Self, JournalError> {
-        let path = path.as_ref().to_owned();
-        let io = |source| JournalError::Io {
-            path: path.clone(),
-            source,
-        };
-        let (mut file, _) = open_locked(&path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::WouldBlock {
-                JournalError::Locked { path: path.clone() }
-            } else {
-                io(e)
-            }
-        })?;
-        let digest = registry_digest(base);
-        let (lines, torn) = read_lines(&mut file).map_err(io)?;
-        let corrupt = |line: usize, message: String| JournalError::Corrupt {
-            path: path.clone(),
-            line,
-            message,
-        };
-        let mut transitions = Vec::with_capacity(lines.len().saturating_sub(1));
-        match lines.first() {
-            None => {
-                let header = serde_json::to_string(&Header {
-                    govshare_journal: 1,
-                    base: digest.clone(),
-                })
-                .map_err(|e| corrupt(1, e.to_string()))?;
-                file.write_all(format!("{header}\n").as_bytes())
-                    .map_err(io)?;
-                file.sync_all().map_err(io)?;
-            }
-            Some(first) => {
-                let header: Header = serde_json::from_str(first)
-                    .map_err(|e| corrupt(1, format!("not a govshare journal header: {e}")))?;
-                if header.govshare_journal != 1 {
-                    return Err(corrupt(
-                        1,
-                        format!("unsupported journal version `{}`", header.govshare_journal),
-                    ));
-                }
-                if header.base != digest {
-                    return Err(JournalError::OtherBase {
-                        path: path.clone(),
-                        journal: header.base,
-                        base: digest,
-                    });
-                }
-            }
-        }
-        for (i, text) in lines.iter().enumerate().skip(1) {
-            let line: Line =
-                serde_json::from_str(text).map_err(|e| corrupt(i + 1, e.to_string()))?;
-            if line.seq != i as u64 {
-                return Err(corrupt(
-                    i + 1,
-                    format!(
-                        "sequence number {} where {} was expected: a line is missing or out of order",
-                        line.seq, i
-                    ),
-                ));
-            }
-            transitions.push(line.transition);
-        }
-        Ok(Self {
-            next_seq: transitions.len() as u64 + 1,
-            report: OpenReport {
-                transitions: transitions.len(),
-                torn,
-            },
-            pending: Some(transitions),
-            path,
-            file,
-            base: digest,
-        })
-    }
-
-    /// What opening found: transitions read and any torn line cut off.
-    pub fn report(&self) -> &OpenReport {
-        &self.report
-    }
-
-    /// The journal's path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The digest of the base registry.
-    pub fn base(&self) -> &str {
-        &self.base
-    }
-}
-
-impl JournalStore for FileJournal {
-    fn transitions(&mut self) -> Result<Vec<Transition>, JournalError> {
-        Ok(self.pending.take().unwrap_or_default())
-    }
-
-    fn append(&mut self, transition: &Transition) -> Result<(), JournalError> {
-        let line = serde_json::to_string(&Line {
-            seq: self.next_seq,
-            transition: transition.clone(),
-        })
-        .map_err(|e| JournalError::Corrupt {
-            path: self.path.clone(),
-            line: self.next_seq as usize + 1,
-            message: e.to_string(),
-        })?;
-        let io = |source| JournalError::Io {
-            path: self.path.clone(),
-            source,
-        };
-        // One write of the whole line, then fsync: a crash leaves either the
-        // complete line or a torn tail that the next open cuts off.
-        self.file
-            .write_all(format!("{line}\n").as_bytes())
-            .map_err(io)?;
-        self.file.sync_data().map_err(io)?;
-        self.next_seq += 1;
-        Ok(())
-    }
-}
-
-/// A registry kept durable by a journal: transitions are checked, written
-/// to the journal, then applied. Readers see the registry through
+/// A registry kept durable by a journal: a transition is checked against
+/// the latest state (with any change another process appended read
+/// first), made durable, then applied. Readers see the registry through
 /// [`DurableRegistry::registry`]; writers are serialized.
 #[derive(Debug)]
-pub struct DurableRegistry<S: JournalStore = FileJournal> {
+pub struct DurableRegistry<S: JournalStore = Journal> {
     registry: RwLock<Registry>,
-    store: Mutex<S>,
+    writer: Mutex<Writer<S>>,
 }
 
 impl<S: JournalStore> DurableRegistry<S> {
@@ -237,17 +126,17 @@ impl<S: JournalStore> DurableRegistry<S> {
     /// # Errors
     ///
     /// [`JournalError::Replay`] naming the first transition that does not
-    /// apply, or the store's own errors.
+    /// apply, or the store's own errors (a damaged journal included).
     pub fn open(mut base: Registry, mut store: S) -> Result<Self, JournalError> {
-        for (i, t) in store.transitions()?.iter().enumerate() {
-            base.apply(t).map_err(|source| JournalError::Replay {
-                line: i + 2,
-                source,
-            })?;
+        let mut version = 0;
+        for j in store.since(0)? {
+            base.apply(&j.transition)
+                .map_err(|source| JournalError::Replay { seq: j.seq, source })?;
+            version = j.seq;
         }
         Ok(Self {
             registry: RwLock::new(base),
-            store: Mutex::new(store),
+            writer: Mutex::new(Writer { store, version }),
         })
     }
 
@@ -256,23 +145,106 @@ impl<S: JournalStore> DurableRegistry<S> {
         self.registry.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Checks a transition, makes it durable, then applies it. On any error
-    /// nothing is written and nothing changes.
+    /// The sequence number of the last change applied: the registry's
+    /// version.
+    pub fn version(&self) -> u64 {
+        self.writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .version
+    }
+
+    /// Reads and applies the changes other processes appended since; returns
+    /// the version reached.
     ///
     /// # Errors
     ///
-    /// [`JournalError::Transition`] when the transition does not fit the
-    /// registry; the store's errors when it cannot be made durable.
-    pub fn apply(&self, transition: &Transition) -> Result<(), JournalError> {
-        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
-        let checked = self.registry().check(transition)?;
-        store.append(transition)?;
+    /// As [`DurableRegistry::open`].
+    pub fn refresh(&self) -> Result<u64, JournalError> {
+        let mut w = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        self.catch_up(&mut w)?;
+        Ok(w.version)
+    }
+
+    fn catch_up(&self, w: &mut Writer<S>) -> Result<(), JournalError> {
+        let new = w.store.since(w.version)?;
+        if new.is_empty() {
+            return Ok(());
+        }
         let mut registry = self
             .registry
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        registry.commit(checked)?;
+        for j in new {
+            registry
+                .apply(&j.transition)
+                .map_err(|source| JournalError::Replay { seq: j.seq, source })?;
+            w.version = j.seq;
+        }
         Ok(())
+    }
+
+    /// Checks a transition against the latest state, makes it durable, then
+    /// applies it. On any error nothing is written and nothing changes. A
+    /// transition carrying an idempotency key already recorded with the
+    /// same content is not recorded again: its earlier acknowledgement is
+    /// returned (`retried`).
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError::Transition`] when the transition does not fit the
+    /// registry; [`JournalError::KeyConflict`] when its key was used for
+    /// another change; [`JournalError::BadKey`]; the store's errors when
+    /// it cannot be made durable.
+    pub fn apply(&self, transition: &Transition) -> Result<Applied, JournalError> {
+        if let Some(key) = &transition.idempotency_key
+            && (key.is_empty() || key.len() > MAX_ID_LEN)
+        {
+            return Err(JournalError::BadKey {
+                len: key.len(),
+                max: MAX_ID_LEN,
+            });
+        }
+        let mut w = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        for _ in 0..MAX_ATTEMPTS {
+            self.catch_up(&mut w)?;
+            if let Some(key) = &transition.idempotency_key
+                && let Some(earlier) = w.store.find(key)?
+                && earlier.seq <= w.version
+            {
+                return if same_change(&earlier.transition, transition) {
+                    Ok(Applied {
+                        seq: earlier.seq,
+                        retried: true,
+                    })
+                } else {
+                    Err(JournalError::KeyConflict {
+                        key: key.clone(),
+                        seq: earlier.seq,
+                    })
+                };
+            }
+            let checked = self.registry().check(transition)?;
+            let after = w.version;
+            match w.store.append(after, transition)? {
+                Append::Recorded { seq } => {
+                    let mut registry = self
+                        .registry
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    registry.commit(checked)?;
+                    w.version = seq;
+                    return Ok(Applied {
+                        seq,
+                        retried: false,
+                    });
+                }
+                Append::Behind => {}
+            }
+        }
+        Err(JournalError::Contended {
+            attempts: MAX_ATTEMPTS,
+        })
     }
 
     /// The registry, consuming the durable wrapper.

@@ -4,8 +4,10 @@
 //! Exit codes, decided here and nowhere else: 0 for any decision (allow or
 //! deny — read the output) and for a clean check; 1 when `check`,
 //! `application`, `reply` or `record verify` finds a problem; 2 for a
-//! malformed request, registry or command line; 3 when the policies or the
-//! calendar cannot be loaded.
+//! malformed request, registry or command line (a file given as a store
+//! that is not one included); 3 when the policies or the calendar cannot
+//! be loaded; 4 when a store fails: its lock is held, the disk is full, a
+//! write or fsync fails, or its content does not verify.
 
 mod args;
 mod cmd;
@@ -14,6 +16,7 @@ mod io;
 use std::process::ExitCode;
 
 use clap::Parser as _;
+use govshare::{JournalError, RecordError, StoreError};
 
 /// How a command that ran ends.
 pub enum Exit {
@@ -29,6 +32,8 @@ pub enum CliError {
     Input(String),
     /// Policies or calendar cannot be loaded: exit 3.
     Deployment(String),
+    /// A store or I/O failure: exit 4.
+    Store(String),
 }
 
 impl CliError {
@@ -46,6 +51,44 @@ impl CliError {
     pub fn deployment(e: &dyn std::error::Error) -> Self {
         CliError::Deployment(govshare::error_report(e))
     }
+
+    /// A store error: a file that is not a store is bad input (2); a
+    /// lock, a full disk, an I/O failure or damage is a store failure (4).
+    pub fn store(e: &StoreError) -> Self {
+        let report = govshare::error_report(e);
+        match e {
+            StoreError::NotAStore { .. }
+            | StoreError::WrongKey { .. }
+            | StoreError::NotEmpty { .. } => CliError::Input(report),
+            _ => CliError::Store(report),
+        }
+    }
+
+    /// A journal error: the store's failures as [`CliError::store`]; a
+    /// refused or conflicting change, or a bad file to import, is input.
+    pub fn journal(e: &JournalError) -> Self {
+        match e {
+            JournalError::Store(s) => Self::store_in(s, e),
+            JournalError::Contended { .. } => CliError::Store(govshare::error_report(e)),
+            _ => CliError::input(e),
+        }
+    }
+
+    /// A record error: the store's failures as [`CliError::store`]; a
+    /// refused prune or a bad file to import is input.
+    pub fn record(e: &RecordError) -> Self {
+        match e {
+            RecordError::Store(s) => Self::store_in(s, e),
+            _ => CliError::input(e),
+        }
+    }
+
+    fn store_in(s: &StoreError, outer: &dyn std::error::Error) -> Self {
+        match Self::store(s) {
+            CliError::Input(_) => CliError::input(outer),
+            _ => CliError::Store(govshare::error_report(outer)),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -59,6 +102,10 @@ fn main() -> ExitCode {
         Err(CliError::Deployment(message)) => {
             eprintln!("govshare: error: {message}");
             ExitCode::from(3)
+        }
+        Err(CliError::Store(message)) => {
+            eprintln!("govshare: error: {message}");
+            ExitCode::from(4)
         }
     }
 }

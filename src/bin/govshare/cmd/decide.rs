@@ -3,16 +3,16 @@
 use std::path::Path;
 
 use govshare::UsageRequest;
-use govshare::store::RecordLog;
 
 use crate::args::{Format, PolicyArgs};
-use crate::io::{emit, journaled, read_input, report_torn};
+use crate::io::{emit, journaled, read_input, writable_store};
 use crate::{CliError, Exit};
 
 pub fn run(
     registry: &Path,
     journal: Option<&Path>,
     record: Option<&Path>,
+    key: Option<&Path>,
     request: &Path,
     policy: &PolicyArgs,
     format: Format,
@@ -24,10 +24,10 @@ pub fn run(
         UsageRequest::from_json(&text).map_err(|e| CliError::input_in(request.display(), &e))?;
     let decision = engine.evaluate(&request_value, &registry);
     if let Some(path) = record {
-        let log = RecordLog::open(path).map_err(|e| CliError::input(&e))?;
-        report_torn(path, log.torn());
-        log.record_decision(&request_value, &decision)
-            .map_err(|e| CliError::input(&e))?;
+        // The decision is printed only once its record is committed.
+        writable_store(path, key)?
+            .record_decision(&request_value, &decision)
+            .map_err(|e| CliError::record(&e))?;
     }
     match format {
         Format::Json => emit!("{}", decision.to_json_pretty()),

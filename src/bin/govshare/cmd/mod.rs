@@ -7,6 +7,8 @@ mod deadline;
 mod decide;
 mod disposals;
 mod duplicates;
+mod journal;
+mod key;
 mod policies;
 mod record;
 mod reply;
@@ -21,6 +23,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
             registry,
             journal,
             record,
+            key,
             request,
             policy,
             format,
@@ -28,6 +31,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
             &registry,
             journal.as_deref(),
             record.as_deref(),
+            key.signing_key.as_deref(),
             &request,
             &policy,
             format,
@@ -81,20 +85,25 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
             application,
             reply,
             journal,
+            key,
             calendar,
         } => reply::run(
             &registry,
             &application,
             &reply,
             journal.as_deref(),
+            key.signing_key.as_deref(),
             calendar.as_deref(),
         ),
         Command::Apply {
             registry,
             journal,
             transition,
-        } => apply::run(&registry, &journal, &transition),
+            key,
+        } => apply::run(&registry, &journal, &transition, key.signing_key.as_deref()),
         Command::Record { command } => record::run(command),
+        Command::Journal { command } => journal::run(command),
+        Command::Key { command } => key::run(command),
         Command::Policies { policy, format } => policies::run(&policy, format),
     }
 }

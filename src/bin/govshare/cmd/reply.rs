@@ -14,6 +14,7 @@ pub fn run(
     application: &Path,
     reply_path: &Path,
     journal: Option<&Path>,
+    key: Option<&Path>,
     calendar_dir: Option<&Path>,
 ) -> Result<Exit, CliError> {
     let calendar = calendar(calendar_dir)?;
@@ -25,14 +26,14 @@ pub fn run(
     };
     let (outcome, durable) = match journal {
         Some(path) => {
-            let durable = open_durable(path, base)?;
+            let durable = open_durable(path, base, key)?;
             let outcome = answered(&durable.registry())?;
             (outcome, Some(durable))
         }
         None => (answered(&base)?, None),
     };
     if let (Some(durable), Some(grant)) = (&durable, &outcome.grant) {
-        let t = Transition::new(
+        let mut t = Transition::new(
             answer.replied_at,
             answer.approval.by.clone(),
             format!("approval of application `{}`", app.id),
@@ -40,7 +41,9 @@ pub fn run(
                 grant: Box::new(grant.clone()),
             },
         );
-        durable.apply(&t).map_err(|e| CliError::input(&e))?;
+        // One approval per application: replying again is recognised.
+        t.idempotency_key = Some(format!("application:{}", app.id));
+        durable.apply(&t).map_err(|e| CliError::journal(&e))?;
     }
     print_json(&outcome);
     Ok(if outcome.violations.is_empty() {
