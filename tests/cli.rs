@@ -144,41 +144,55 @@ fn disposals_and_duplicates() {
     assert!(!stdout(&dup).contains("phone:"));
 }
 
+const SUSPEND: &str = r#"{"at": "2026-03-01T09:00:00+08:00", "actor": "杭州市市场监督管理局", "reason": "超范围调用",
+    "change": {"kind": "suspended", "grant": "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01",
+               "violation": "scope_expansion", "correct_by": "2026-03-15T18:00:00+08:00"}}"#;
+
+fn apply(journal: &str, transition: &str) -> Output {
+    govshare(&[
+        "apply",
+        "--registry",
+        REGISTRY,
+        "--journal",
+        journal,
+        "--transition",
+        transition,
+    ])
+}
+
 #[test]
 fn apply_keeps_a_journal_that_decide_reads() {
-    let dir = scratch("apply");
-    let journal = dir.join("journal.jsonl").display().to_string();
-    let suspend = write(
-        &dir,
-        "suspend.json",
-        r#"{"at": "2026-03-01T09:00:00+08:00", "actor": "杭州市市场监督管理局", "reason": "超范围调用",
-            "change": {"kind": "suspended", "grant": "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01",
-                       "violation": "scope_expansion", "correct_by": "2026-03-15T18:00:00+08:00"}}"#,
-    );
-    let out = govshare(&[
-        "apply",
-        "--registry",
-        REGISTRY,
-        "--journal",
-        &journal,
-        "--transition",
-        &suspend,
-    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("govshare.db").display().to_string();
+    let suspend = write(dir.path(), "suspend.json", SUSPEND);
+    let out = apply(&journal, &suspend);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let again = govshare(&[
-        "apply",
-        "--registry",
-        REGISTRY,
-        "--journal",
-        &journal,
-        "--transition",
-        &suspend,
-    ]);
-    assert_eq!(again.status.code(), Some(2));
     assert!(
-        stderr(&again).contains("already suspended"),
+        stdout(&out).contains("recorded as change 1"),
         "{}",
-        stderr(&again)
+        stdout(&out)
+    );
+    // Applying the same transition again (a retry after a lost
+    // acknowledgement) is recognised, not duplicated.
+    let again = apply(&journal, &suspend);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("already recorded") && stdout(&again).contains("change 1"),
+        "{}",
+        stdout(&again)
+    );
+    // Another suspension of the same grant is refused: bad input, exit 2.
+    let other = write(
+        dir.path(),
+        "other.json",
+        &SUSPEND.replace("超范围调用", "再次超范围调用"),
+    );
+    let refused = apply(&journal, &other);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("already suspended"),
+        "{}",
+        stderr(&refused)
     );
     let decided = govshare(&[
         "decide",
@@ -191,21 +205,293 @@ fn apply_keeps_a_journal_that_decide_reads() {
     ]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&decided)).unwrap();
     assert_eq!(v["reasons"][0]["rule"], "GS-GRANT-SUSPENDED");
-    // A torn tail is reported on stderr and cut off.
-    let mut bytes = std::fs::read(&journal).unwrap();
-    bytes.extend_from_slice(b"{\"seq\":2,\"transi");
-    std::fs::write(&journal, bytes).unwrap();
-    let torn = govshare(&[
+    let verify = govshare(&["record", "verify", &journal]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    assert!(
+        stdout(&verify).contains("journal 1 entries"),
+        "{}",
+        stdout(&verify)
+    );
+}
+
+#[test]
+fn a_mistyped_path_destroys_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    // The issue's three cases: a one-line JSON file given as the record, the
+    // registry given as the journal, a text file given to a read-only decide.
+    let victim = write(
+        dir.path(),
+        "victim.json",
+        &serde_json::json!({"note": "x".repeat(7_500)}).to_string(),
+    );
+    let registry = write(
+        dir.path(),
+        "reg.json",
+        &std::fs::read_to_string(REGISTRY).unwrap(),
+    );
+    let notes = write(dir.path(), "notes.txt", "第一行\n第二行\n最后一行没有换行");
+    let suspend = write(dir.path(), "suspend.json", SUSPEND);
+    let before: Vec<Vec<u8>> = [&victim, &registry, &notes]
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    let runs = [
+        govshare(&[
+            "decide",
+            "--registry",
+            REGISTRY,
+            "--request",
+            ALLOW,
+            "--record",
+            &victim,
+        ]),
+        apply(&registry, &suspend),
+        govshare(&[
+            "decide",
+            "--registry",
+            REGISTRY,
+            "--request",
+            ALLOW,
+            "--journal",
+            &notes,
+        ]),
+        govshare(&["record", "verify", &registry]),
+        govshare(&["record", "query", &notes]),
+    ];
+    for out in &runs {
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(out));
+        assert!(
+            stderr(out).contains("not a govshare store"),
+            "{}",
+            stderr(out)
+        );
+        assert!(
+            stdout(out).is_empty(),
+            "no decision is printed: {}",
+            stdout(out)
+        );
+    }
+    let after: Vec<Vec<u8>> = [&victim, &registry, &notes]
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    assert_eq!(before, after, "every file byte-for-byte untouched");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        4,
+        "no file was created"
+    );
+}
+
+#[test]
+fn a_held_lock_is_a_store_failure_and_readers_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("govshare.db").display().to_string();
+    let suspend = write(dir.path(), "suspend.json", SUSPEND);
+    assert_eq!(apply(&store, &suspend).status.code(), Some(0));
+    let decide_record = || {
+        govshare(&[
+            "decide",
+            "--registry",
+            REGISTRY,
+            "--request",
+            ALLOW,
+            "--journal",
+            &store,
+            "--record",
+            &store,
+        ])
+    };
+    assert_eq!(decide_record().status.code(), Some(0));
+    // Another process holds the write lock, mid-change.
+    let holder = rusqlite::Connection::open(&store).unwrap();
+    holder
+        .execute_batch("BEGIN IMMEDIATE; UPDATE govshare_heads SET seq = seq;")
+        .unwrap();
+    let reinstate = write(
+        dir.path(),
+        "reinstate.json",
+        r#"{"at": "2026-03-10T09:00:00+08:00", "actor": "x", "reason": "已整改",
+            "change": {"kind": "reinstated", "grant": "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01"}}"#,
+    );
+    for out in [apply(&store, &reinstate), decide_record()] {
+        assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+        assert!(stderr(&out).contains("locked"), "{}", stderr(&out));
+        assert!(
+            stdout(&out).is_empty(),
+            "nothing acknowledged: {}",
+            stdout(&out)
+        );
+    }
+    // Read-only commands need no lock.
+    let read = govshare(&[
         "decide",
         "--registry",
         REGISTRY,
-        "--journal",
-        &journal,
         "--request",
         ALLOW,
+        "--journal",
+        &store,
     ]);
-    assert_eq!(torn.status.code(), Some(0));
-    assert!(stderr(&torn).contains("torn"), "{}", stderr(&torn));
+    assert_eq!(read.status.code(), Some(0), "{}", stderr(&read));
+    assert_eq!(
+        govshare(&["record", "verify", &store]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        govshare(&["record", "query", &store]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        govshare(&["check", "--registry", REGISTRY, "--journal", &store])
+            .status
+            .code(),
+        Some(0)
+    );
+    holder.execute_batch("ROLLBACK").unwrap();
+    let verify = govshare(&["record", "verify", &store]);
+    assert!(
+        stdout(&verify).contains("journal 1 entries")
+            && stdout(&verify).contains("record 1 entries"),
+        "{}",
+        stdout(&verify)
+    );
+}
+
+#[test]
+fn an_edited_journal_is_a_store_failure_naming_the_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("govshare.db").display().to_string();
+    let suspend = write(dir.path(), "suspend.json", SUSPEND);
+    assert_eq!(apply(&store, &suspend).status.code(), Some(0));
+    rusqlite::Connection::open(&store)
+        .unwrap()
+        .execute_batch("UPDATE govshare_journal SET transition = CAST(replace(CAST(transition AS TEXT), '2026-03-15', '2027-03-15') AS BLOB)")
+        .unwrap();
+    let out = govshare(&[
+        "decide",
+        "--registry",
+        REGISTRY,
+        "--request",
+        ALLOW,
+        "--journal",
+        &store,
+    ]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("journal change 1"),
+        "{}",
+        stderr(&out)
+    );
+    let verify = govshare(&["record", "verify", &store]);
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(
+        stdout(&verify).contains("journal change 1"),
+        "{}",
+        stdout(&verify)
+    );
+}
+
+#[test]
+fn signed_stores_export_verify_and_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).display().to_string();
+    let (key, public) = (d("key.pem"), d("public.pem"));
+    let out = govshare(&[
+        "key",
+        "generate",
+        "--algorithm",
+        "sm2",
+        "--private",
+        &key,
+        "--public",
+        &public,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let store = d("govshare.db");
+    for _ in 0..3 {
+        let out = govshare(&[
+            "decide",
+            "--registry",
+            REGISTRY,
+            "--request",
+            ALLOW,
+            "--record",
+            &store,
+            "--signing-key",
+            &key,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    // Without its key a signed store is not written.
+    let out = govshare(&[
+        "decide",
+        "--registry",
+        REGISTRY,
+        "--request",
+        ALLOW,
+        "--record",
+        &store,
+    ]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let verify = govshare(&["record", "verify", &store, "--public-key", &public]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    assert!(
+        stdout(&verify).contains("record 3 entries"),
+        "{}",
+        stdout(&verify)
+    );
+    let export = d("export.jsonl");
+    let out = govshare(&["record", "export", &store, "--output", &export]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let verify = govshare(&["record", "verify", &export, "--public-key", &public]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    // Another deployment's key: not this store's signer.
+    let (k2, p2) = (d("k2.pem"), d("p2.pem"));
+    govshare(&[
+        "key",
+        "generate",
+        "--algorithm",
+        "ed25519",
+        "--private",
+        &k2,
+        "--public",
+        &p2,
+    ]);
+    let wrong = govshare(&["record", "verify", &export, "--public-key", &p2]);
+    assert_eq!(wrong.status.code(), Some(1), "{}", stdout(&wrong));
+    // An edited export line is named.
+    let text = std::fs::read_to_string(&export).unwrap();
+    std::fs::write(&export, text.replacen("\"allow\"", "\"deny\"", 1)).unwrap();
+    let broken = govshare(&["record", "verify", &export]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(stdout(&broken).contains("line 2"), "{}", stdout(&broken));
+    let checkpoints = govshare(&["record", "checkpoints", &store]);
+    assert_eq!(checkpoints.status.code(), Some(0));
+    let q = govshare(&[
+        "record",
+        "query",
+        &store,
+        "--grant",
+        "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01",
+    ]);
+    assert_eq!(stdout(&q).lines().count(), 3);
+    // A record too young to prune.
+    let prune = govshare(&[
+        "record",
+        "prune",
+        &store,
+        "--before",
+        "2030-01-01T00:00:00+08:00",
+        "--signing-key",
+        &key,
+    ]);
+    assert_eq!(prune.status.code(), Some(2), "{}", stderr(&prune));
+    assert!(
+        stderr(&prune).contains("cannot be pruned"),
+        "{}",
+        stderr(&prune)
+    );
 }
 
 #[test]
@@ -227,7 +513,7 @@ fn reply_records_an_approved_grant() {
         r#"{"decision": {"decision": "approve", "disposal": {"method": "delete", "within_working_days": 10}},
             "replied_at": "2025-10-20T10:00:00+08:00", "approval": {"by": "市场监管局负责人", "at": "2025-10-20T09:00:00+08:00"}}"#,
     );
-    let journal = dir.join("journal.jsonl").display().to_string();
+    let journal = dir.join("govshare.db").display().to_string();
     let out = govshare(&[
         "reply",
         "--registry",
@@ -267,48 +553,6 @@ fn reply_records_an_approved_grant() {
     ]);
     let d: serde_json::Value = serde_json::from_str(&stdout(&decided)).unwrap();
     assert_eq!(d["decision"], "allow", "{d}");
-}
-
-#[test]
-fn record_verify_names_a_tampered_line() {
-    let dir = scratch("record");
-    let log = dir.join("usage.jsonl").display().to_string();
-    for _ in 0..3 {
-        let out = govshare(&[
-            "decide",
-            "--registry",
-            REGISTRY,
-            "--request",
-            ALLOW,
-            "--record",
-            &log,
-        ]);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    }
-    let ok = govshare(&["record", "verify", &log]);
-    assert_eq!(ok.status.code(), Some(0));
-    assert!(
-        stdout(&ok).contains("3 entries, chain intact"),
-        "{}",
-        stdout(&ok)
-    );
-    let q = govshare(&[
-        "record",
-        "query",
-        &log,
-        "--grant",
-        "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01",
-    ]);
-    assert_eq!(stdout(&q).lines().count(), 3);
-    let text = std::fs::read_to_string(&log)
-        .unwrap()
-        .replacen("\"allow\"", "\"deny\"", 2);
-    std::fs::write(&log, text).unwrap();
-    let broken = govshare(&["record", "verify", &log]);
-    assert_eq!(broken.status.code(), Some(1));
-    assert!(stdout(&broken).contains("line 1"), "{}", stdout(&broken));
-    let q = govshare(&["record", "query", &log]);
-    assert_eq!(q.status.code(), Some(2));
 }
 
 #[test]

@@ -138,9 +138,10 @@ enum Section {
 ///
 /// # Errors
 ///
-/// [`RecordError::Io`] when the file cannot be read. Damage is not an
+/// [`RecordError::Io`] when the file cannot be read; a `NotAStore` store
+/// error when its first line is not an export header. Damage is not an
 /// error: it is the report's `broken`, naming the line; an export whose
-/// header cannot be read at all is [`RecordError::Broken`].
+/// header is damaged is [`RecordError::Broken`] at line 1.
 ///
 /// # Example
 ///
@@ -171,12 +172,39 @@ pub fn verify_export(
     public_key: Option<&PublicKey>,
 ) -> Result<VerifyReport, RecordError> {
     let path = path.as_ref();
+    let file = std::fs::File::open(path).map_err(|source| RecordError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    verify_lines(&mut std::io::BufReader::new(file), path, public_key)
+}
+
+/// [`verify_export`] over an export read from anywhere (a network stream,
+/// memory); errors name it `<reader>`.
+///
+/// # Errors
+///
+/// As [`verify_export`].
+pub fn verify_export_reader(
+    reader: impl std::io::Read,
+    public_key: Option<&PublicKey>,
+) -> Result<VerifyReport, RecordError> {
+    verify_lines(
+        &mut std::io::BufReader::new(reader),
+        Path::new("<reader>"),
+        public_key,
+    )
+}
+
+fn verify_lines(
+    reader: &mut dyn BufRead,
+    path: &Path,
+    public_key: Option<&PublicKey>,
+) -> Result<VerifyReport, RecordError> {
     let io = |source| RecordError::Io {
         path: path.to_owned(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut reader = std::io::BufReader::new(file);
     let mut buf = Vec::new();
     let mut number = 0usize;
     let at_line = |line: usize, b: Break| Break {
@@ -195,8 +223,13 @@ pub fn verify_export(
             problem,
         },
     };
-    if reader.read_until(b'\n', &mut buf).map_err(io)? == 0 {
-        return Err(header_fail("the export is empty".into()));
+    if reader.read_until(b'\n', &mut buf).map_err(io)? == 0
+        || !buf.windows(17).any(|w| w == b"\"govshare_export\"")
+    {
+        return Err(RecordError::Store(crate::error::StoreError::NotAStore {
+            path: path.to_owned(),
+            why: "neither an SQLite store nor a govshare export".into(),
+        }));
     }
     let content = buf
         .strip_suffix(b"\n")

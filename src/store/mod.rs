@@ -27,7 +27,7 @@ mod verify;
 pub use chain::{Checkpoint, CheckpointKind, Position, PrunedRange};
 pub use clock::{Clock, SystemClock};
 pub use crypto::{HashAlgorithm, PublicKey, SM2_DEFAULT_ID, SignatureAlgorithm, SigningKey};
-pub use export::verify_export;
+pub use export::{verify_export, verify_export_reader};
 pub use journal::{Append, Applied, DurableRegistry, JournalStore, Journaled, registry_digest};
 pub use sqlite::{Entry, Imported, Journal, Pruned, Store, StoreOptions};
 pub use verify::{LogSummary, SignatureCheck, VerifyReport};

@@ -13,3 +13,4 @@ mod durability;
 mod engine;
 mod hostile;
 mod lifecycle;
+mod tamper;

@@ -193,10 +193,11 @@ fn broken(path: &Path) -> impl Fn(Break) -> StoreError + '_ {
 
 /// Whether a read failed because a column holds a value of another type
 /// (or text that is not UTF-8): damage, not a database failure.
-fn is_conversion(e: &rusqlite::Error) -> bool {
+pub(super) fn is_conversion(e: &rusqlite::Error) -> bool {
     matches!(
         e,
         rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::Utf8Error(..)
             | rusqlite::Error::InvalidColumnType(..)
             | rusqlite::Error::IntegralValueOutOfRange(..)
     )
@@ -412,10 +413,7 @@ fn load_header(conn: &Connection, path: &Path) -> Result<Result<Header, Break>, 
     for row in rows {
         let (k, v) = match row {
             Ok(kv) => kv,
-            Err(
-                rusqlite::Error::FromSqlConversionFailure(..)
-                | rusqlite::Error::InvalidColumnType(..),
-            ) => {
+            Err(e) if is_conversion(&e) => {
                 return Ok(Err(Break {
                     place: Place::Header,
                     problem: "a header value is not text".into(),

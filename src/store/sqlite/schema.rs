@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension as _, TransactionBehavior};
 
-use super::db;
+use super::{db, is_conversion};
 use crate::error::{Break, Place, StoreError};
 
 struct Migration {
@@ -33,25 +33,32 @@ fn checksum(sql: &str) -> String {
     crate::digest::sha256_tagged(sql.as_bytes())
 }
 
+/// The migrations recorded; `Ok(Err(()))` when a row cannot be read as
+/// one (damage to the schema record).
 fn applied(conn: &Connection, path: &Path) -> Result<Vec<(i64, String, String)>, StoreError> {
+    match applied_rows(conn, path) {
+        Ok(rows) => Ok(rows),
+        Err(e) if is_conversion(&e) => Ok(vec![(-1, "<unreadable>".into(), String::new())]),
+        Err(e) => Err(db(path)(e)),
+    }
+}
+
+fn applied_rows(conn: &Connection, path: &Path) -> rusqlite::Result<Vec<(i64, String, String)>> {
+    let _ = path;
     let exists: Option<i64> = conn
         .query_row(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'govshare_migrations'",
             [],
             |r| r.get(0),
         )
-        .optional()
-        .map_err(db(path))?;
+        .optional()?;
     if exists.is_none() {
         return Ok(Vec::new());
     }
-    let mut stmt = conn
-        .prepare("SELECT version, name, checksum FROM govshare_migrations ORDER BY version")
-        .map_err(db(path))?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .map_err(db(path))?;
-    rows.collect::<Result<_, _>>().map_err(db(path))
+    let mut stmt =
+        conn.prepare("SELECT version, name, checksum FROM govshare_migrations ORDER BY version")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
 }
 
 /// The migrations recorded, checked against the ones this library knows:
