@@ -19,7 +19,7 @@
 use std::process::Command;
 
 use govshare::audit::{Record, RecordSink as _, UseCategory, UseEvent};
-use govshare::lifecycle::{Change, Transition};
+use govshare::lifecycle::Transition;
 use govshare::store::{DurableRegistry, Store};
 use govshare::{GrantStatus, JournalError, RecordError, Registry, StoreError, Violation};
 use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};

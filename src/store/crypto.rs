@@ -432,7 +432,7 @@ impl PublicKey {
 /// length), so a text that decodes has one spelling.
 pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
     let digits = text.as_bytes();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
     let value = |d: u8| match d {

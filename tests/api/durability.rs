@@ -764,3 +764,56 @@ fn an_export_verifies_with_the_same_chain_and_imports_check_the_old_files() {
         direct.to_json()
     );
 }
+
+#[test]
+fn a_prune_racing_appends_loses_nothing_acknowledged() {
+    // The race: a prune while another process appends. Here the
+    // prune is one transaction with its anchor, so an append either lands
+    // before it (and, being young, is kept) or after it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    let key = SigningKey::generate(SignatureAlgorithm::Ed25519).unwrap();
+    let open = |clock: Arc<TestClock>| {
+        Store::open_with(
+            &path,
+            StoreOptions::new()
+                .signing_key(key.clone())
+                .clock(clock)
+                .busy_timeout(std::time::Duration::from_secs(30)),
+        )
+        .unwrap()
+    };
+    let old = open(TestClock::at("2026-03-02T10:00:00+08:00"));
+    for i in 0..50 {
+        old.record(&event(i)).unwrap();
+    }
+    let appender = open(TestClock::at("2029-03-05T10:00:00+08:00"));
+    let pruner = open(TestClock::at("2029-03-06T10:00:00+08:00"));
+    let writer = std::thread::spawn(move || {
+        (0..200)
+            .map(|i| appender.record(&event(1000 + i)).unwrap().seq)
+            .collect::<Vec<_>>()
+    });
+    let mut pruned = 0;
+    for _ in 0..20 {
+        pruned += pruner
+            .prune(t("2026-03-03T00:00:00+08:00"))
+            .unwrap()
+            .records;
+    }
+    let acknowledged = writer.join().unwrap();
+    assert_eq!(pruned, 50, "exactly the old records were pruned");
+    let reader = Store::open_read_only(&path).unwrap();
+    let report = reader.verify(Some(&key.public_key())).unwrap();
+    assert!(report.is_intact(), "{:?}", report.broken);
+    let present: Vec<u64> = reader
+        .query(&Query::default())
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(
+        present, acknowledged,
+        "every acknowledged append is present"
+    );
+}

@@ -1489,10 +1489,10 @@ fn append_transition_in(
     Ok(next)
 }
 
-fn self_checkpoints(
-    conn: &Connection,
-    path: &Path,
-) -> Result<Vec<Result<Checkpoint, (u64, String)>>, StoreError> {
+/// A checkpoint row, or its number and why it cannot be read as one.
+type RowCheckpoint = Result<Checkpoint, (u64, String)>;
+
+fn self_checkpoints(conn: &Connection, path: &Path) -> Result<Vec<RowCheckpoint>, StoreError> {
     let mut stmt = conn
         .prepare(&format!(
             "SELECT {CHECKPOINT_COLUMNS} FROM govshare_checkpoints ORDER BY id"
