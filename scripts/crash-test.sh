@@ -7,4 +7,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOVSHARE_CRASH_RUNS="${1:-2000}"
-cargo test --locked --features cli --test crash -- --nocapture
+cargo test --locked --all-features --test crash -- --nocapture

@@ -46,10 +46,12 @@ struct Run {
     acknowledged: bool,
     killed: bool,
     stdout: String,
+    took: Duration,
 }
 
 /// Runs the command, killing it after `kill_after` if it is still running.
 fn run(args: &[&str], kill_after: Option<Duration>) -> Run {
+    let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_govshare"))
         .args(args)
         .stdout(Stdio::piped())
@@ -79,6 +81,7 @@ fn run(args: &[&str], kill_after: Option<Duration>) -> Run {
         acknowledged: out.status.success() && !stdout.is_empty(),
         killed: killed && !out.status.success(),
         stdout,
+        took: started.elapsed(),
     }
 }
 
@@ -139,7 +142,9 @@ fn killed_writers_lose_nothing_acknowledged() {
     for i in 0..3 {
         assert!(apply(i, None).acknowledged);
     }
-    let apply_time = t0.elapsed() / 3;
+    // The typical duration follows the unkilled runs: replaying a longer
+    // journal makes later runs slower.
+    let mut apply_time = t0.elapsed() / 3;
     let mut acked = BTreeSet::from([0usize, 1, 2]);
     let (mut killed, mut absent, mut recognised) = (0, 0, 0);
     // Kills fall anywhere from start-up to just past the usual end, more
@@ -151,6 +156,7 @@ fn killed_writers_lose_nothing_acknowledged() {
     for i in 3..runs {
         let r = apply(i, Some(delay(&mut rng, apply_time, 30)));
         if r.acknowledged {
+            apply_time = (apply_time * 7 + r.took) / 8;
             acked.insert(i);
             continue;
         }
@@ -159,6 +165,7 @@ fn killed_writers_lose_nothing_acknowledged() {
         // The retry, with the same idempotency key.
         let again = apply(i, None);
         assert!(again.acknowledged, "retry of apply {i}");
+        apply_time = (apply_time * 7 + again.took) / 8;
         if again.stdout.contains("already recorded") {
             recognised += 1;
         } else {
@@ -212,7 +219,7 @@ fn killed_writers_lose_nothing_acknowledged() {
     let first = decide(None);
     assert!(first.acknowledged);
     assert!(decide(None).acknowledged);
-    let decide_time = t0.elapsed() / 2;
+    let mut decide_time = t0.elapsed() / 2;
     let id_of = |out: &str| -> String {
         let v: serde_json::Value = serde_json::from_str(out).unwrap();
         v["decision_id"].as_str().unwrap().to_owned()
@@ -224,6 +231,7 @@ fn killed_writers_lose_nothing_acknowledged() {
         // record is written at the end.
         let r = decide(Some(delay(&mut rng, decide_time, 75)));
         if r.acknowledged {
+            decide_time = (decide_time * 7 + r.took) / 8;
             acked_ids.insert(id_of(&r.stdout));
         } else {
             assert!(r.killed, "decide failed without being killed");
