@@ -585,3 +585,30 @@ fn invalid_utf8_and_malformed_input_are_errors_naming_the_file() {
     ]);
     assert_eq!(bad_policies.status.code(), Some(3));
 }
+
+#[test]
+fn record_verify_reports_a_damaged_header_as_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("govshare.db").display().to_string();
+    let out = govshare(&[
+        "decide",
+        "--registry",
+        REGISTRY,
+        "--request",
+        ALLOW,
+        "--record",
+        &store,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    rusqlite::Connection::open(&store)
+        .unwrap()
+        .execute_batch("UPDATE govshare_meta SET value = 'sha256' WHERE key = 'hash'")
+        .unwrap();
+    let verify = govshare(&["record", "verify", &store]);
+    assert_eq!(verify.status.code(), Some(1), "{}", stderr(&verify));
+    assert!(
+        stdout(&verify).contains("the store header"),
+        "{}",
+        stdout(&verify)
+    );
+}

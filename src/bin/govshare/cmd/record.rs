@@ -82,9 +82,10 @@ pub fn run(command: RecordCommand) -> Result<Exit, CliError> {
             let key = public_key
                 .map(|p| PublicKey::from_pem_file(p).map_err(|e| CliError::input(&e)))
                 .transpose()?;
+            // A damaged header is found while opening: it is a finding too.
             let result = if is_database(&file)? {
-                read_only(&file)?
-                    .verify(key.as_ref())
+                Store::open_read_only(&file)
+                    .and_then(|s| s.verify(key.as_ref()))
                     .map_err(RecordError::Store)
             } else {
                 verify_export(&file, key.as_ref())
