@@ -59,9 +59,12 @@ fn registry_json(grants: usize) -> String {
     let mut s = String::with_capacity(grants * 560 + 100_000);
     s.push_str("{\"departments\":[");
     for d in 0..r {
+        // One department in ten is another city's (Ningbo, 330200): outside
+        // the entries scoped to this city.
+        let region = if d % 10 == 9 { "330200" } else { "330100" };
         let _ = write!(
             s,
-            r#"{{"id":"d{d}","name":"某市第{d}部门","level":"municipal","region":"330100"}},"#
+            r#"{{"id":"d{d}","name":"某市第{d}部门","level":"municipal","region":"{region}"}},"#
         );
     }
     for p in 0..DATASETS {
@@ -73,6 +76,28 @@ fn registry_json(grants: usize) -> String {
             r#"{{"id":"p{p}","name":"某市第{p}数据提供部门","level":"municipal","region":"330100"}}"#
         );
     }
+    // The purpose vocabulary: every purpose of the grants, its ancestors and
+    // the sub-purposes the stream states (`….case-N`).
+    s.push_str("],\"purposes\":[");
+    let mut codes: Vec<String> = Vec::new();
+    for p in PURPOSES {
+        let mut prefix = String::new();
+        for part in p.split('.') {
+            if !prefix.is_empty() {
+                prefix.push('.');
+            }
+            prefix.push_str(part);
+            if !codes.contains(&prefix) {
+                codes.push(prefix.clone());
+            }
+        }
+        codes.extend((0..97).map(|n| format!("{p}.case-{n}")));
+    }
+    let purposes: Vec<String> = codes
+        .iter()
+        .map(|c| format!(r#"{{"code":"{c}","name":"目的{c}"}}"#))
+        .collect();
+    s.push_str(&purposes.join(","));
     s.push_str("],\"datasets\":[");
     for k in 0..DATASETS {
         if k > 0 {
@@ -95,14 +120,29 @@ fn registry_json(grants: usize) -> String {
                 r#"{"class":"conditional","scope":"本市","uses":["审批"]}"#,
             ),
             k if k % 5 == 0 => ("published", r#"{"class":"unconditional"}"#),
+            k if k % 5 == 1 => (
+                "published",
+                r#"{"class":"conditional","scope":"本市政府部门","uses":["社会保险经办","税收征管","住房保障","社会救助","市场监管"],"conditions":{"regions":["330100"],"levels":["municipal","county"],"purposes":["social-insurance","tax","housing","civil-affairs","market"]}}"#,
+            ),
             _ => (
                 "published",
                 r#"{"class":"conditional","scope":"本市政府部门","uses":["行政审批","监管执法"]}"#,
             ),
         };
+        // ds56's provider was struck from the register; ds55 is a work secret.
+        let provider = if k == 56 {
+            "p-retired".to_owned()
+        } else {
+            format!("p{k}")
+        };
+        let secret = if k == 55 {
+            r#","secret":"work_secret""#
+        } else {
+            ""
+        };
         let _ = write!(
             s,
-            r#"{{"id":"ds{k}","name":"数据集{k}","provider":"p{k}","status":"{status}","items":[{}],"sharing":{sharing},"methods":["service_interface","bulk_exchange","file_download"],"format":"database","update_frequency":"daily"}}"#,
+            r#"{{"id":"ds{k}","name":"数据集{k}","provider":"{provider}","status":"{status}","items":[{}],"sharing":{sharing},"methods":["service_interface","bulk_exchange","file_download"],"format":"database","update_frequency":"daily"{secret}}}"#,
             items.join(",")
         );
     }
@@ -224,12 +264,21 @@ fn facts(registry: &Registry, request: &UsageRequest) -> Vec<Value> {
         );
         v
     };
+    let vocabulary = registry.purpose_vocabulary();
+    let within: Vec<&str> = match vocabulary {
+        Some(v) => v.within(&request.purpose),
+        None => lineage.clone(),
+    };
+    let requester = registry.get_department(&request.requester);
     let mut base = json!({
         "principal": request.requester,
         "action": request.action.as_str(),
-        "requester_registered": registry.get_department(&request.requester).is_some(),
+        "requester_registered": requester.is_some(),
         "items": request.items,
         "purpose_lineage": lineage,
+        "purpose_within": within,
+        "purpose_vocabulary": vocabulary.is_some(),
+        "purpose_registered": vocabulary.is_some_and(|v| v.contains(request.purpose.as_str())),
         "at": micros(&request.at),
     });
     if let Some(m) = request.method {
@@ -239,7 +288,20 @@ fn facts(registry: &Registry, request: &UsageRequest) -> Vec<Value> {
         base["recipient"] = json!(r);
     }
     if let Some(d) = registry.get_dataset(&request.dataset) {
-        base["dataset"] = json!({"status": d.status.as_str(), "class": d.sharing.class_name()});
+        let mut dataset = json!({"status": d.status.as_str(), "class": d.sharing.class_name(),
+                                 "provider_registered": registry.get_department(&d.provider).is_some()});
+        if let Some(kind) = d.secret {
+            dataset["secret"] = json!(kind.as_str());
+        }
+        if let Some(c) = d.sharing.conditions() {
+            if let (true, Some(r)) = (c.states_scope(), requester) {
+                dataset["requester_in_scope"] = json!(c.admits(r));
+            }
+            if c.states_uses() {
+                dataset["use_permitted"] = json!(c.permits(&within));
+            }
+        }
+        base["dataset"] = dataset;
     }
     let candidates: Vec<&govshare::Grant> = match &request.grant {
         Some(id) => registry

@@ -268,6 +268,46 @@ govshare_status govshare_engine_new_from_files(const char *policies_dir,
                                                char **error_out);
 
 /**
+ * Builds an engine handle from policies, a registry held in memory and
+ * options: how a host chooses between replay and live use.
+ *
+ * - `policies_dir`, `registry_json`, `registry_len`: as for
+ *   `govshare_engine_new`.
+ * - `options_json`, `options_len`: a JSON object, UTF-8, `options_len`
+ *   bytes, not NUL-terminated, at most `GOVSHARE_MAX_REQUEST_BYTES`. Its
+ *   one key, `max_clock_skew_seconds` (a whole number), switches on the
+ *   clock guard for live use: a request whose `at` lies farther than that
+ *   from the system clock is denied with the reason `GS-CLOCK-SKEW`,
+ *   naming both times. `{}` (or `govshare_engine_new`) is replay: any `at`
+ *   is judged. A gateway deciding requests as they happen sets the guard;
+ *   an audit replaying past uses does not.
+ * - `engine_out`, `error_out`: as for `govshare_engine_new`.
+ *
+ * Returns `GOVSHARE_STATUS_OK`, or `NULL_PARAMETER` (`registry_json`,
+ * `options_json` or `engine_out`), `INVALID_UTF8`, `INVALID_JSON`,
+ * `LOAD_FAILED` (also for an unknown option or a value of the wrong type),
+ * `LIMIT_EXCEEDED`, `IO`, `PANIC`.
+ *
+ * **Ownership:** as for `govshare_engine_new`.
+ *
+ * **Threads:** any thread; calls may run concurrently.
+ *
+ * # Safety
+ *
+ * `policies_dir` is NULL or a NUL-terminated string; `registry_json` is
+ * valid for reads of `registry_len` bytes; `options_json` is valid for
+ * reads of `options_len` bytes; `engine_out` and `error_out` are NULL or
+ * valid for a write of a pointer.
+ */
+govshare_status govshare_engine_new_with_options(const char *policies_dir,
+                                                 const uint8_t *registry_json,
+                                                 size_t registry_len,
+                                                 const uint8_t *options_json,
+                                                 size_t options_len,
+                                                 struct govshare_engine **engine_out,
+                                                 char **error_out);
+
+/**
  * Decides one usage request.
  *
  * - `engine`: a handle from `govshare_engine_new*`.

@@ -46,7 +46,7 @@
 //! | [`store`] | durable state in SQLite: the registry journal, the usage record, signed checkpoints |
 //! | [`wire`] | the JSON wire API (bytes in, JSON out) |
 //! | [`ffi`] | the C ABI's statuses |
-//! | [`time`] | RFC 3339 instants and China Standard Time |
+//! | [`time`] | RFC 3339 instants, China Standard Time, and the clocks a store and a live engine read |
 //! | [`limits`] | the named limits on untrusted input |
 //!
 //! # Layers
@@ -86,9 +86,10 @@ pub use error::{
 pub use model::{
     Approval, Assessment, CatalogStatus, Consent, ConsentScope, DataGrade, DataItem, Dataset,
     DatasetId, Department, DepartmentId, DisposalInstruction, DisposalMethod, DisposalRecord,
-    DisposalTrigger, EndTrigger, Grant, GrantId, GrantStatus, ItemName, LegalBasis, LegalBasisKind,
-    Level, PurposeCode, PurposeEnd, RecipientId, RegionCode, SecretKind, Sharing, SharingClass,
-    SharingMethod, Suspension, Violation,
+    DisposalTrigger, EndTrigger, Grant, GrantChange, GrantEvent, GrantId, GrantStatus, ItemName,
+    LegalBasis, LegalBasisKind, Level, Purpose, PurposeCode, PurposeEnd, PurposeVocabulary,
+    RecipientId, RegionCode, ScopeDimension, SecretKind, Sharing, SharingClass, SharingConditions,
+    SharingMethod, Suspension, Violation, Withdrawal,
 };
 pub use policy::{Rule, RuleEffect, RuleOrigin};
 pub use registry::{CheckedChange, FactSource, Registry};

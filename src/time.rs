@@ -1,10 +1,15 @@
 //! Time in the wire format and in China: strict RFC 3339 instants, the
-//! microsecond form the policies compare, and China Standard Time, in which
-//! dates and deadlines are counted.
+//! microsecond form the policies compare, China Standard Time, in which
+//! dates and deadlines are counted, and the [`Clock`] a store stamps changes
+//! from and a live engine guards requests with.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset as _, SecondsFormat, Utc};
 
 use crate::error::InstantError;
+
+mod clock;
+
+pub use clock::{Clock, ManualClock, SystemClock};
 
 /// UTC+08:00 in seconds east of UTC.
 const CHINA_OFFSET_SECONDS: i32 = 8 * 60 * 60;

@@ -46,10 +46,15 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 /// The rule catalog of DESIGN §3, in catalog order.
-const CATALOG: [&str; 15] = [
+const CATALOG: [&str; 20] = [
     "GS-UNKNOWN-REQUESTER",
     "GS-NOT-PUBLISHED",
     "GS-NOT-SHARED",
+    "GS-UNKNOWN-PROVIDER",
+    "GS-SECRET-DATA",
+    "GS-OUTSIDE-SHARING-SCOPE",
+    "GS-USE-NOT-PERMITTED",
+    "GS-UNREGISTERED-PURPOSE",
     "GS-NO-GRANT",
     "GS-GRANT-OTHER-REQUESTER",
     "GS-SCOPE-EXPANSION",
@@ -510,9 +515,17 @@ fn check_decision(d: &Value, e: &Expect) -> Vec<String> {
                     "a deny must list catalog rules in catalog order: {rules:?}"
                 ));
             }
-            let owes_disposal = rules
-                .iter()
-                .any(|r| r == "GS-PERIOD-ENDED" || r == "GS-PURPOSE-ENDED")
+            // Disposal is owed once the period or purpose ended, or the
+            // catalog entry was withdrawn (its obligation names that
+            // trigger), unless the data was disposed of.
+            let withdrawn = rules.iter().any(|r| r == "GS-NOT-PUBLISHED")
+                && obligations.as_array().into_iter().flatten().any(|o| {
+                    o["obligation"] == DISPOSE && o["facts"]["trigger"] == "entry_withdrawn"
+                });
+            let owes_disposal = (withdrawn
+                || rules
+                    .iter()
+                    .any(|r| r == "GS-PERIOD-ENDED" || r == "GS-PURPOSE-ENDED"))
                 && !rules.iter().any(|r| r == "GS-DISPOSED");
             if !owes_disposal && !obligation_ids.is_empty() {
                 out.push(format!(

@@ -85,18 +85,26 @@ fn run(args: &[&str], kill_after: Option<Duration>) -> Run {
     }
 }
 
+/// The file of change `i`: the provider's consent to pass G3's data to one
+/// more department. A consent widens what the requester may do, so it is
+/// dated when it is first written, the moment it is recorded (it may not
+/// reach back); a retry sends the same file, so the same change.
 fn transition(dir: &Path, i: usize) -> String {
     let path = dir.join(format!("t-{i}.json"));
-    std::fs::write(
-        &path,
-        format!(
-            r#"{{"at": "2026-03-11T09:00:00+08:00", "actor": "杭州市市场监督管理局", "reason": "同意向第{i}个部门提供",
+    if !path.exists() {
+        let now = chrono::Utc::now().with_timezone(&govshare::time::china_offset());
+        let at = govshare::time::format_rfc3339(&now);
+        std::fs::write(
+            &path,
+            format!(
+                r#"{{"at": "{at}", "by": "hz-psb", "actor": "杭州市公安局", "reason": "同意向第{i}个部门提供",
                 "idempotency_key": "crash-{i}",
                 "change": {{"kind": "consent_added", "grant": "{G3}",
-                           "consent": {{"kind": "recipient", "value": "dept-{i}", "at": "2026-03-11T09:00:00+08:00"}}}}}}"#
-        ),
-    )
-    .unwrap();
+                           "consent": {{"kind": "recipient", "value": "dept-{i}", "at": "{at}"}}}}}}"#
+            ),
+        )
+        .unwrap();
+    }
     path.display().to_string()
 }
 

@@ -89,6 +89,7 @@ fn a_failed_write_changes_nothing_and_the_next_append_continues() {
         Violation::ScopeExpansion,
         t("2026-03-03T09:00:00+08:00"),
         t("2026-03-17T18:00:00+08:00"),
+        govshare::DepartmentId::new("hz-amr").unwrap(),
         "杭州市市场监督管理局",
         "超范围调用身份证号",
     );

@@ -96,6 +96,47 @@ fn grant(id: usize) -> impl Strategy<Value = Value> {
         })
 }
 
+/// Where a generated department sits: its region (GB/T 2260, or none) and
+/// its level.
+const REGIONS: [Option<&str>; 6] = [
+    Some("330100"),
+    Some("330106"),
+    Some("330200"),
+    Some("320100"),
+    Some("330000"),
+    None,
+];
+const LEVELS: [&str; 4] = ["provincial", "municipal", "county", "township"];
+/// Region codes a conditional entry's scope may name: provinces, cities,
+/// a district.
+const SCOPE_REGIONS: [&str; 5] = ["330000", "330100", "330200", "320000", "330106"];
+const DEPARTMENTS: [&str; 4] = ["d0", "d1", "d2", "d3"];
+
+/// The structured conditions of a conditional entry, each key present or
+/// not.
+fn conditions() -> impl Strategy<Value = Value> {
+    (
+        prop::option::weighted(0.5, subsequence(&SCOPE_REGIONS[..], 1..=2)),
+        prop::option::weighted(0.3, subsequence(&LEVELS[..], 1..=3)),
+        prop::option::weighted(0.2, subsequence(&DEPARTMENTS[..], 1..=3)),
+        prop::option::weighted(0.4, subsequence(&["a", "a.b", "x"][..], 1..=2)),
+    )
+        .prop_map(|(regions, levels, departments, purposes)| {
+            let mut c = json!({});
+            for (key, value) in [
+                ("regions", regions),
+                ("levels", levels),
+                ("departments", departments),
+                ("purposes", purposes),
+            ] {
+                if let Some(v) = value {
+                    c[key] = json!(v);
+                }
+            }
+            c
+        })
+}
+
 fn registry() -> impl Strategy<Value = Value> {
     (
         prop::sample::select(&["published", "published", "published", "published", "published", "published", "published", "draft", "withdrawn"][..]),
@@ -103,20 +144,49 @@ fn registry() -> impl Strategy<Value = Value> {
         prop::collection::vec(any::<u8>(), 1..=4).prop_flat_map(|seeds| {
             seeds.into_iter().enumerate().map(|(i, _)| grant(i)).collect::<Vec<_>>()
         }),
+        (
+            prop::collection::vec((0..REGIONS.len(), 0..LEVELS.len()), 4),
+            prop::option::weighted(0.2, conditions()),
+            prop::option::weighted(0.3, subsequence(&PURPOSES[..], 5..=PURPOSES.len())),
+            prop::bool::weighted(0.03).prop_map(|unknown| if unknown { "p-unregistered" } else { "d3" }),
+            prop::option::weighted(0.03, prop::sample::select(&["state_secret", "work_secret"][..])),
+        ),
     )
-        .prop_map(|(status, class, grants)| {
-            let sharing = match class {
+        .prop_map(|(status, class, grants, (places, conditions, vocabulary, provider, secret))| {
+            let mut sharing = match class {
                 "conditional" => json!({"class": "conditional", "scope": "本市", "uses": ["审批"]}),
                 "not_shared" => json!({"class": "not_shared", "reason": "保密", "basis": {"kind": "law", "citation": "《某法》"}}),
                 _ => json!({"class": "unconditional"}),
             };
-            json!({
-                "departments": (0..4).map(|i| json!({"id": format!("d{i}"), "name": format!("部门{i}"), "level": "municipal"})).collect::<Vec<_>>(),
-                "datasets": [{"id": "ds", "name": "数据集", "provider": "d3", "status": status,
-                              "items": ITEMS.iter().map(|i| json!({"name": i, "grade": "general"})).collect::<Vec<_>>(),
-                              "sharing": sharing, "methods": METHODS, "format": "database", "update_frequency": "daily"}],
+            if let (Some(c), "conditional") = (conditions, class) {
+                sharing["conditions"] = c;
+            }
+            let departments: Vec<Value> = places
+                .iter()
+                .enumerate()
+                .map(|(i, &(region, level))| {
+                    let mut d = json!({"id": format!("d{i}"), "name": format!("部门{i}"), "level": LEVELS[level]});
+                    if let Some(r) = REGIONS[region] {
+                        d["region"] = json!(r);
+                    }
+                    d
+                })
+                .collect();
+            let mut dataset = json!({"id": "ds", "name": "数据集", "provider": provider, "status": status,
+                          "items": ITEMS.iter().map(|i| json!({"name": i, "grade": "general"})).collect::<Vec<_>>(),
+                          "sharing": sharing, "methods": METHODS, "format": "database", "update_frequency": "daily"});
+            if let Some(kind) = secret {
+                dataset["secret"] = json!(kind);
+            }
+            let mut registry = json!({
+                "departments": departments,
+                "datasets": [dataset],
                 "grants": grants,
-            })
+            });
+            if let Some(codes) = vocabulary {
+                registry["purposes"] = codes.iter().map(|c| json!({"code": c, "name": format!("目的 {c}")})).collect();
+            }
+            registry
         })
 }
 
@@ -266,6 +336,83 @@ fn has(decision: &Decision, rule: &str) -> bool {
     decision.rule_ids().contains(&rule)
 }
 
+/// GB/T 2260 containment, stated independently of the library: a
+/// province's code (`xx0000`) covers the codes of its first two digits, a
+/// prefecture's (`xxyy00`) those of its first four, any code itself.
+fn region_covers(outer: &str, inner: &str) -> bool {
+    outer == inner
+        || (outer.ends_with("0000") && inner.get(..2) == outer.get(..2))
+        || (outer.ends_with("00") && inner.get(..4) == outer.get(..4))
+}
+
+/// The registered codes, when the registry has a purpose vocabulary.
+fn vocabulary(registry: &Value) -> Option<BTreeSet<String>> {
+    registry.get("purposes").map(|ps| {
+        ps.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["code"].as_str().unwrap().to_owned())
+            .collect()
+    })
+}
+
+/// The codes a stated purpose counts as within: itself and its ancestors;
+/// with a vocabulary, only registered ones and none when it is not
+/// registered.
+fn counted_within(registry: &Value, stated: &str) -> BTreeSet<String> {
+    let mut lineage = BTreeSet::new();
+    let mut code = stated;
+    loop {
+        lineage.insert(code.to_owned());
+        match code.rfind('.') {
+            Some(i) => code = &code[..i],
+            None => break,
+        }
+    }
+    match vocabulary(registry) {
+        Some(v) if v.contains(stated) => lineage.intersection(&v).cloned().collect(),
+        Some(_) => BTreeSet::new(),
+        None => lineage,
+    }
+}
+
+/// The dataset's structured conditions, when it is a conditional entry
+/// that states them.
+fn entry_conditions<'a>(registry: &'a Value, request: &Value) -> Option<&'a Value> {
+    let d = &registry["datasets"][0];
+    (d["id"] == request["dataset"] && d["sharing"]["class"] == "conditional")
+        .then(|| d["sharing"].get("conditions"))
+        .flatten()
+}
+
+/// Whether a registered requester lies inside a stated scope; `None` when
+/// no scope dimension is stated or the requester is not registered.
+fn inside_scope(registry: &Value, request: &Value) -> Option<bool> {
+    let c = entry_conditions(registry, request)?;
+    if ["regions", "levels", "departments"]
+        .iter()
+        .all(|k| c.get(k).is_none())
+    {
+        return None;
+    }
+    let dept = registry["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == request["requester"])?;
+    let region = dept.get("region").and_then(Value::as_str);
+    let regions_ok = c.get("regions").is_none_or(|rs| {
+        region.is_some_and(|r| strings(rs).iter().any(|outer| region_covers(outer, r)))
+    });
+    let levels_ok = c
+        .get("levels")
+        .is_none_or(|ls| strings(ls).contains(dept["level"].as_str().unwrap()));
+    let departments_ok = c
+        .get("departments")
+        .is_none_or(|ds| strings(ds).contains(dept["id"].as_str().unwrap()));
+    Some(regions_ok && levels_ok && departments_ok)
+}
+
 /// The parts of a decision that must not vary: everything but its id and
 /// the time it was made.
 fn essence(
@@ -307,7 +454,8 @@ proptest! {
             let mut granted = consented(g, "purpose", &req);
             granted.insert(g["purpose"].as_str().unwrap().to_owned());
             let stated = req["purpose"].as_str().unwrap();
-            let within = granted.iter().any(|p| stated == p || stated.starts_with(&format!("{p}.")));
+            // With a vocabulary, "under" counts only between registered codes.
+            let within = !counted_within(&reg, stated).is_disjoint(&granted);
             if !within {
                 prop_assert!(!decision.is_allow());
                 prop_assert!(has(&decision, "GS-PURPOSE-CHANGE"), "{:?}", decision.rule_ids());
@@ -315,6 +463,125 @@ proptest! {
                 prop_assert!(!has(&decision, "GS-PURPOSE-CHANGE"));
             }
         }
+    }
+
+    #[test]
+    fn a_purpose_that_is_not_registered_never_allows((reg, req) in case()) {
+        let decision = engine().evaluate(&parse(&req), &load(&reg));
+        let stated = req["purpose"].as_str().unwrap();
+        match vocabulary(&reg) {
+            Some(v) if !v.contains(stated) => {
+                prop_assert!(!decision.is_allow());
+                prop_assert!(has(&decision, "GS-UNREGISTERED-PURPOSE"), "{:?}", decision.rule_ids());
+                if decision.grant().is_some() && !has(&decision, "GS-NO-GRANT") {
+                    prop_assert!(has(&decision, "GS-PURPOSE-CHANGE"), "{:?}", decision.rule_ids());
+                }
+            }
+            _ => prop_assert!(!has(&decision, "GS-UNREGISTERED-PURPOSE")),
+        }
+        // An allow under a vocabulary rests on registered codes only.
+        if decision.is_allow() && let Some(v) = vocabulary(&reg) {
+            let g = reg["grants"].as_array().unwrap().iter().find(|g| g["id"] == decision.grant().unwrap().as_str()).unwrap();
+            let mut granted = consented(g, "purpose", &req);
+            granted.insert(g["purpose"].as_str().unwrap().to_owned());
+            prop_assert!(v.contains(stated));
+            let rests_on_registered = granted
+                .iter()
+                .any(|p| v.contains(p) && (stated == p || stated.starts_with(&format!("{p}."))));
+            prop_assert!(rests_on_registered);
+        }
+    }
+
+    #[test]
+    fn the_entry_rules_follow_the_entry_and_the_requester((reg, req) in case()) {
+        let decision = engine().evaluate(&parse(&req), &load(&reg));
+        // Art. 14–15: a registered requester outside a stated scope.
+        match inside_scope(&reg, &req) {
+            Some(false) => {
+                prop_assert!(!decision.is_allow());
+                prop_assert!(has(&decision, "GS-OUTSIDE-SHARING-SCOPE"), "{:?}", decision.rule_ids());
+            }
+            _ => prop_assert!(!has(&decision, "GS-OUTSIDE-SHARING-SCOPE"), "{:?}", decision.rule_ids()),
+        }
+        // Art. 14–15: a purpose outside the stated uses.
+        let permitted = entry_conditions(&reg, &req).and_then(|c| c.get("purposes")).map(strings);
+        let within = counted_within(&reg, req["purpose"].as_str().unwrap());
+        match permitted {
+            Some(p) if p.is_disjoint(&within) => {
+                prop_assert!(!decision.is_allow());
+                prop_assert!(has(&decision, "GS-USE-NOT-PERMITTED"), "{:?}", decision.rule_ids());
+            }
+            _ => prop_assert!(!has(&decision, "GS-USE-NOT-PERMITTED")),
+        }
+        // Art. 2–3: secrets and data of an unregistered provider.
+        let d = &reg["datasets"][0];
+        if d["id"] == req["dataset"] {
+            let secret = d.get("secret").is_some();
+            let unknown = !reg["departments"].as_array().unwrap().iter().any(|x| x["id"] == d["provider"]);
+            prop_assert_eq!(has(&decision, "GS-SECRET-DATA"), secret);
+            prop_assert_eq!(has(&decision, "GS-UNKNOWN-PROVIDER"), unknown);
+            if secret || unknown {
+                prop_assert!(!decision.is_allow());
+            }
+        }
+    }
+
+    #[test]
+    fn region_containment_follows_the_division_codes(
+        province in 11u32..66, city in 0u32..20, county in 0u32..30,
+        other_city in 0u32..20, other_county in 0u32..30,
+    ) {
+        use govshare::RegionCode;
+        let code = |p: u32, c: u32, k: u32| RegionCode::new(format!("{p:02}{c:02}{k:02}")).unwrap();
+        let province_code = code(province, 0, 0);
+        let city_code = code(province, city, 0);
+        let place = code(province, city, county);
+        let elsewhere = code(province, other_city, other_county);
+        let other_province = code(province % 65 + 11 + u32::from(province % 65 + 11 == province), city, county);
+        // A province covers every code of the province, a city every code
+        // of the city, a code itself.
+        prop_assert!(province_code.covers(&place) && province_code.covers(&elsewhere));
+        prop_assert!(city_code.covers(&place));
+        prop_assert!(place.covers(&place));
+        prop_assert_eq!(city_code.covers(&elsewhere), city == 0 || other_city == city);
+        prop_assert!(!province_code.covers(&other_province) || province_code == other_province);
+        // Nothing smaller covers something larger.
+        prop_assert!(!place.covers(&province_code) || place == province_code);
+        // `covers` agrees with the lineage and with the oracle, both ways.
+        for (a, b) in [(&province_code, &place), (&city_code, &elsewhere), (&place, &city_code), (&elsewhere, &place), (&other_province, &place)] {
+            prop_assert_eq!(a.covers(b), b.lineage().contains(a));
+            prop_assert_eq!(a.covers(b), region_covers(a.as_str(), b.as_str()));
+        }
+        // The lineage runs outward and every code in it covers the next ones.
+        let lineage = place.lineage();
+        prop_assert_eq!(lineage.first(), Some(&place));
+        prop_assert_eq!(lineage.last(), Some(&province_code));
+        for w in lineage.windows(2) {
+            prop_assert!(w[1].covers(&w[0]) && w[0] != w[1]);
+        }
+    }
+
+    #[test]
+    fn under_counts_only_between_registered_codes(
+        registered in subsequence(&PURPOSES[..], 0..=PURPOSES.len()),
+        stated in prop::sample::select(&PURPOSES[..]),
+        granted in prop::sample::select(&PURPOSES[..]),
+    ) {
+        use govshare::{Purpose, PurposeCode, PurposeVocabulary};
+        let code = |s: &str| PurposeCode::new(s).unwrap();
+        let vocabulary = PurposeVocabulary::new(
+            registered.iter().map(|c| Purpose { code: code(c), name: (*c).to_owned(), parent: None, basis: None }).collect(),
+        ).unwrap();
+        let (s, g) = (code(stated), code(granted));
+        prop_assert_eq!(
+            vocabulary.is_within(&s, &g),
+            registered.contains(&stated) && registered.contains(&granted) && s.is_within(&g)
+        );
+        // What a stated purpose counts as within is registered, and empty
+        // for an unregistered purpose.
+        let within = vocabulary.within(&s);
+        prop_assert!(within.iter().all(|c| registered.contains(c)));
+        prop_assert_eq!(within.is_empty(), !registered.contains(&stated));
     }
 
     #[test]

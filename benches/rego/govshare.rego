@@ -19,6 +19,29 @@ published if input.dataset.status == "published"
 
 deny contains "GS-NOT-SHARED" if input.dataset.class == "not_shared"
 
+deny contains "GS-UNKNOWN-PROVIDER" if {
+	input.dataset
+	not input.dataset.provider_registered
+}
+
+deny contains "GS-SECRET-DATA" if input.dataset.secret
+
+deny contains "GS-OUTSIDE-SHARING-SCOPE" if {
+	input.requester_registered
+	input.dataset.class == "conditional"
+	input.dataset.requester_in_scope == false
+}
+
+deny contains "GS-USE-NOT-PERMITTED" if {
+	input.dataset.class == "conditional"
+	input.dataset.use_permitted == false
+}
+
+deny contains "GS-UNREGISTERED-PURPOSE" if {
+	input.purpose_vocabulary
+	not input.purpose_registered
+}
+
 deny contains "GS-NO-GRANT" if not input.grant
 
 deny contains "GS-GRANT-OTHER-REQUESTER" if input.grant.requester != input.principal
@@ -34,7 +57,7 @@ deny contains "GS-PURPOSE-CHANGE" if {
 }
 
 purpose_granted if {
-	some p in input.purpose_lineage
+	some p in input.purpose_within
 	p in input.grant.purposes
 }
 

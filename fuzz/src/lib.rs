@@ -66,7 +66,7 @@ pub fn request_json(data: &[u8]) {
 }
 
 /// A registry in bytes: parse → print → parse → print is stable, and
-/// validation and a decision against it complete.
+/// validation, the coverage report and a decision against it complete.
 pub fn registry_json(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -78,6 +78,11 @@ pub fn registry_json(data: &[u8]) {
     let again = Registry::from_json_str(&printed).expect("a printed registry parses");
     assert_eq!(again.to_json(), printed, "registry round trip");
     let _ = govshare::lifecycle::validate(&registry);
+    let coverage = govshare::lifecycle::coverage(&registry);
+    let s = coverage.summary;
+    assert!(s.entries_enforced <= s.entries && s.grants_enforced <= s.grants);
+    assert!(s.conditional_entries_enforced <= s.conditional_entries);
+    assert_eq!(s.grants, registry.grants().len());
     let request =
         UsageRequest::from_json(include_str!("../../examples/data/requests/01-allow.json"))
             .unwrap();

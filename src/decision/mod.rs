@@ -97,6 +97,8 @@ pub struct Decision {
     decided_at: DateTime<FixedOffset>,
     grant: Option<GrantId>,
     policy_digest: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    registry_version: Option<u64>,
     reasons: Vec<Reason>,
     obligations: Vec<Obligation>,
 }
@@ -115,9 +117,16 @@ impl Decision {
             decided_at: chrono::Utc::now().fixed_offset(),
             grant,
             policy_digest,
+            registry_version: None,
             reasons,
             obligations,
         }
+    }
+
+    /// The decision, stating the version of the facts it was made on.
+    pub(crate) fn with_registry_version(mut self, version: Option<u64>) -> Self {
+        self.registry_version = version;
+        self
     }
 
     /// Allow or deny.
@@ -150,6 +159,13 @@ impl Decision {
     /// which rules decided.
     pub fn policy_digest(&self) -> &str {
         &self.policy_digest
+    }
+
+    /// The version of the registry the decision was made on, when it comes
+    /// from a store: the sequence number of the last change applied
+    /// (`registry_version` in the wire format; absent otherwise).
+    pub fn registry_version(&self) -> Option<u64> {
+        self.registry_version
     }
 
     /// The reasons: `GS-PERMIT` alone for an allow; for a deny every rule

@@ -17,6 +17,16 @@ pub enum StatutoryRule {
     NotPublished,
     /// `GS-NOT-SHARED` (Art. 14, 15).
     NotShared,
+    /// `GS-UNKNOWN-PROVIDER` (Art. 2).
+    UnknownProvider,
+    /// `GS-SECRET-DATA` (Art. 3).
+    SecretData,
+    /// `GS-OUTSIDE-SHARING-SCOPE` (Art. 14, 15).
+    OutsideSharingScope,
+    /// `GS-USE-NOT-PERMITTED` (Art. 14, 15).
+    UseNotPermitted,
+    /// `GS-UNREGISTERED-PURPOSE` (Art. 20, 25).
+    UnregisteredPurpose,
     /// `GS-NO-GRANT` (Art. 20, 21).
     NoGrant,
     /// `GS-GRANT-OTHER-REQUESTER` (Art. 25, 40(3)).
@@ -45,10 +55,15 @@ pub enum StatutoryRule {
 
 impl StatutoryRule {
     /// Every statutory rule, in catalog order.
-    pub const CATALOG: [StatutoryRule; 15] = [
+    pub const CATALOG: [StatutoryRule; 20] = [
         StatutoryRule::UnknownRequester,
         StatutoryRule::NotPublished,
         StatutoryRule::NotShared,
+        StatutoryRule::UnknownProvider,
+        StatutoryRule::SecretData,
+        StatutoryRule::OutsideSharingScope,
+        StatutoryRule::UseNotPermitted,
+        StatutoryRule::UnregisteredPurpose,
         StatutoryRule::NoGrant,
         StatutoryRule::GrantOtherRequester,
         StatutoryRule::ScopeExpansion,
@@ -69,6 +84,11 @@ impl StatutoryRule {
             StatutoryRule::UnknownRequester => "GS-UNKNOWN-REQUESTER",
             StatutoryRule::NotPublished => "GS-NOT-PUBLISHED",
             StatutoryRule::NotShared => "GS-NOT-SHARED",
+            StatutoryRule::UnknownProvider => "GS-UNKNOWN-PROVIDER",
+            StatutoryRule::SecretData => "GS-SECRET-DATA",
+            StatutoryRule::OutsideSharingScope => "GS-OUTSIDE-SHARING-SCOPE",
+            StatutoryRule::UseNotPermitted => "GS-USE-NOT-PERMITTED",
+            StatutoryRule::UnregisteredPurpose => "GS-UNREGISTERED-PURPOSE",
             StatutoryRule::NoGrant => "GS-NO-GRANT",
             StatutoryRule::GrantOtherRequester => "GS-GRANT-OTHER-REQUESTER",
             StatutoryRule::ScopeExpansion => "GS-SCOPE-EXPANSION",
@@ -111,15 +131,19 @@ pub enum EngineReason {
     InvalidRequest,
     /// `GS-DEFAULT-DENY`: no policy permitted the use.
     DefaultDeny,
+    /// `GS-CLOCK-SKEW`: the host set a maximum clock skew and the request's
+    /// `at` lies farther than that from the engine's clock.
+    ClockSkew,
 }
 
 impl EngineReason {
     /// Every engine reason.
-    pub const ALL: [EngineReason; 4] = [
+    pub const ALL: [EngineReason; 5] = [
         EngineReason::EvaluationError,
         EngineReason::FactsUnavailable,
         EngineReason::InvalidRequest,
         EngineReason::DefaultDeny,
+        EngineReason::ClockSkew,
     ];
 
     /// The stable id, such as `GS-FACTS-UNAVAILABLE`.
@@ -129,6 +153,7 @@ impl EngineReason {
             EngineReason::FactsUnavailable => "GS-FACTS-UNAVAILABLE",
             EngineReason::InvalidRequest => "GS-INVALID-REQUEST",
             EngineReason::DefaultDeny => "GS-DEFAULT-DENY",
+            EngineReason::ClockSkew => "GS-CLOCK-SKEW",
         }
     }
 }

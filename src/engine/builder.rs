@@ -1,13 +1,18 @@
 //! Building an engine: which policies (embedded or a folder, optional
-//! policies switched on, local forbids) and which working-day calendar.
+//! policies switched on, local forbids), which working-day calendar, and
+//! whether a clock guard checks the time of live requests.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use super::Engine;
 use super::context::CedarNames;
+use super::guard::ClockGuard;
 use crate::calendar::Calendar;
 use crate::error::LoadError;
 use crate::policy::{self, PolicyFile, PolicySources, RuleOrigin, read_policy_file};
+use crate::time::{Clock, SystemClock};
 
 #[derive(Debug, Clone)]
 enum Source {
@@ -24,6 +29,8 @@ pub struct EngineBuilder {
     local: Vec<Source>,
     calendar: Option<Calendar>,
     calendar_dir: Option<PathBuf>,
+    max_clock_skew: Option<Duration>,
+    clock: Option<Arc<dyn Clock>>,
 }
 
 impl EngineBuilder {
@@ -68,6 +75,41 @@ impl EngineBuilder {
     /// Loads the working-day calendar from a folder of `cn-YYYY.json` files.
     pub fn calendar_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.calendar_dir = Some(dir.into());
+        self
+    }
+
+    /// Switches on the clock guard for live use: a request whose `at` lies
+    /// farther than `skew` from the engine's clock (before or after) is
+    /// denied with `GS-CLOCK-SKEW`, naming both times. A gateway deciding
+    /// requests as they happen sets it, so a caller cannot choose the time
+    /// it is judged at. Without it (the default) any `at` is judged, which
+    /// is what replaying past uses needs.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use govshare::{Engine, Registry, UsageRequest};
+    /// use govshare::time::{ManualClock, parse_rfc3339};
+    ///
+    /// let clock = ManualClock::new(parse_rfc3339("2026-12-01T10:00:00+08:00")?);
+    /// let engine = Engine::builder().max_clock_skew(Duration::from_secs(300)).clock(clock).build()?;
+    /// let registry = Registry::from_json_str(include_str!("../../examples/data/registry.json"))?;
+    /// // Sent on 1 December, claiming to be a use of 2 March.
+    /// let request = UsageRequest::from_json(include_str!("../../examples/data/requests/01-allow.json"))?;
+    /// let decision = engine.evaluate(&request, &registry);
+    /// assert_eq!(decision.rule_ids(), ["GS-CLOCK-SKEW"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn max_clock_skew(mut self, skew: Duration) -> Self {
+        self.max_clock_skew = Some(skew);
+        self
+    }
+
+    /// The clock the guard of [`EngineBuilder::max_clock_skew`] reads
+    /// (default: the system clock). Without a maximum skew it is not read.
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
         self
     }
 
@@ -120,6 +162,10 @@ impl EngineBuilder {
             origin: schema_name.clone(),
             source,
         })?;
-        Ok(Engine::from_parts(policies, calendar, names))
+        let guard = self.max_clock_skew.map(|max| ClockGuard {
+            max,
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+        });
+        Ok(Engine::from_parts(policies, calendar, names, guard))
     }
 }

@@ -1,13 +1,15 @@
 //! Facts → the Cedar request. The engine computes facts (the items asked
 //! for, the purpose and its ancestors, the grant's granted-plus-consented
-//! items, purposes and recipients, instants as epoch microseconds); the
-//! policies decide.
+//! items, purposes and recipients, instants as epoch microseconds, whether
+//! the provider is registered, whether the requester lies inside an
+//! entry's structured scope and the purpose within its permitted uses,
+//! whether the purpose is registered); the policies decide.
 
 use cedar_policy::{Context, EntityId, EntityTypeName, EntityUid, Request, RestrictedExpression};
 
 use super::request::{Action, UsageRequest};
 use crate::error::BoxError;
-use crate::model::{Dataset, Grant};
+use crate::model::{Dataset, Department, Grant, PurposeVocabulary, purpose_within};
 use crate::time::{epoch_micros, epoch_micros_ceil};
 
 fn text_error(e: impl std::fmt::Display) -> BoxError {
@@ -64,6 +66,53 @@ pub(crate) struct RequestFacts<'a> {
     pub requester_registered: bool,
     pub dataset: Option<&'a Dataset>,
     pub overdue_disposal_with_provider: bool,
+    /// Whether the dataset's provider is a registered department (Art. 2).
+    pub provider_registered: bool,
+    /// Whether the registry has a purpose vocabulary (DESIGN §7).
+    pub purpose_vocabulary: bool,
+    /// Whether the stated purpose is a registered code.
+    pub purpose_registered: bool,
+    /// The codes the stated purpose counts as within.
+    pub purpose_within: Vec<&'a str>,
+    /// Inside the entry's structured scope, when it states one and the
+    /// requester is registered.
+    pub requester_in_scope: Option<bool>,
+    /// Within the entry's permitted uses, when it states them as codes.
+    pub use_permitted: Option<bool>,
+}
+
+impl<'a> RequestFacts<'a> {
+    /// The facts of `request` given what the fact source answered.
+    pub(crate) fn new(
+        request: &'a UsageRequest,
+        requester: Option<&Department>,
+        dataset: Option<&'a Dataset>,
+        provider_registered: bool,
+        purposes: Option<&PurposeVocabulary>,
+        overdue_disposal_with_provider: bool,
+    ) -> Self {
+        let within = purpose_within(purposes, &request.purpose);
+        let conditions = dataset.and_then(|d| d.sharing.conditions());
+        let requester_in_scope = match (conditions, requester) {
+            (Some(c), Some(r)) if c.states_scope() => Some(c.admits(r)),
+            _ => None,
+        };
+        let use_permitted = conditions
+            .filter(|c| c.states_uses())
+            .map(|c| c.permits(&within));
+        Self {
+            request,
+            requester_registered: requester.is_some(),
+            dataset,
+            overdue_disposal_with_provider,
+            provider_registered,
+            purpose_vocabulary: purposes.is_some(),
+            purpose_registered: purposes.is_some_and(|v| v.contains(request.purpose.as_str())),
+            purpose_within: within,
+            requester_in_scope,
+            use_permitted,
+        }
+    }
 }
 
 /// Builds the Cedar request for one candidate grant (or none).
@@ -73,23 +122,42 @@ pub(crate) fn cedar_request(
     grant: Option<&Grant>,
 ) -> Result<Request, BoxError> {
     let req = facts.request;
-    let mut pairs: Vec<(String, RestrictedExpression)> = Vec::with_capacity(9);
+    let mut pairs: Vec<(String, RestrictedExpression)> = Vec::with_capacity(12);
     pairs.push((
         "requester_registered".into(),
         RestrictedExpression::new_bool(facts.requester_registered),
     ));
     if let Some(d) = facts.dataset {
+        let mut fields = vec![
+            ("status".to_owned(), string(d.status.as_str())),
+            ("class".to_owned(), string(d.sharing.class_name())),
+            (
+                "provider".to_owned(),
+                RestrictedExpression::new_entity_uid(names.department(d.provider.as_str())),
+            ),
+            (
+                "provider_registered".to_owned(),
+                RestrictedExpression::new_bool(facts.provider_registered),
+            ),
+        ];
+        if let Some(secret) = d.secret {
+            fields.push(("secret".to_owned(), string(secret.as_str())));
+        }
+        if let Some(inside) = facts.requester_in_scope {
+            fields.push((
+                "requester_in_scope".to_owned(),
+                RestrictedExpression::new_bool(inside),
+            ));
+        }
+        if let Some(permitted) = facts.use_permitted {
+            fields.push((
+                "use_permitted".to_owned(),
+                RestrictedExpression::new_bool(permitted),
+            ));
+        }
         pairs.push((
             "dataset".into(),
-            RestrictedExpression::new_record([
-                ("status".to_owned(), string(d.status.as_str())),
-                ("class".to_owned(), string(d.sharing.class_name())),
-                (
-                    "provider".to_owned(),
-                    RestrictedExpression::new_entity_uid(names.department(d.provider.as_str())),
-                ),
-            ])
-            .map_err(text_error)?,
+            RestrictedExpression::new_record(fields).map_err(text_error)?,
         ));
     }
     if let Some(g) = grant {
@@ -144,6 +212,18 @@ pub(crate) fn cedar_request(
     }
     pairs.push(("items".into(), set(req.items.iter().map(|i| i.as_str()))));
     pairs.push(("purpose_lineage".into(), set(req.purpose.lineage())));
+    pairs.push((
+        "purpose_within".into(),
+        set(facts.purpose_within.iter().copied()),
+    ));
+    pairs.push((
+        "purpose_vocabulary".into(),
+        RestrictedExpression::new_bool(facts.purpose_vocabulary),
+    ));
+    pairs.push((
+        "purpose_registered".into(),
+        RestrictedExpression::new_bool(facts.purpose_registered),
+    ));
     if let Some(m) = req.method {
         pairs.push(("method".into(), string(m.as_str())));
     }
@@ -219,12 +299,14 @@ mod tests {
         let grant = registry
             .get_grant(&"6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e03".parse().unwrap())
             .unwrap();
-        let facts = RequestFacts {
-            request: &req,
-            requester_registered: true,
-            dataset: registry.get_dataset(&req.dataset),
-            overdue_disposal_with_provider: false,
-        };
+        let facts = RequestFacts::new(
+            &req,
+            registry.get_department(&req.requester),
+            registry.get_dataset(&req.dataset),
+            true,
+            None,
+            false,
+        );
         let cedar = cedar_request(&names, &facts, Some(grant)).unwrap();
         let ctx = cedar.context().unwrap();
         assert_eq!(
@@ -276,12 +358,7 @@ mod tests {
             r#"{"requester": "x", "dataset": "y", "action": "access", "method": "other",
                 "purpose": "p", "items": ["i"], "at": "2026-04-20T15:00:00+08:00"}"#,
         );
-        let facts = RequestFacts {
-            request: &req,
-            requester_registered: false,
-            dataset: None,
-            overdue_disposal_with_provider: false,
-        };
+        let facts = RequestFacts::new(&req, None, None, false, None, false);
         let cedar = cedar_request(&names, &facts, None).unwrap();
         let ctx = cedar.context().unwrap();
         assert_eq!(ctx.get("grant"), None);
@@ -291,6 +368,81 @@ mod tests {
             Some(EvalResult::Bool(false))
         );
         assert_eq!(ctx.get("method"), Some(EvalResult::String("other".into())));
+    }
+
+    #[test]
+    fn conditions_and_the_vocabulary_become_facts() {
+        let registry =
+            Registry::from_json_str(include_str!("../../tests/cases/registry-conditions.json"))
+                .unwrap();
+        let names = CedarNames::new().unwrap();
+        let context = |json: &str| {
+            let req = request(json);
+            let facts = RequestFacts::new(
+                &req,
+                registry.get_department(&req.requester),
+                registry.get_dataset(&req.dataset),
+                true,
+                registry.purpose_vocabulary(),
+                false,
+            );
+            cedar_request(&names, &facts, None)
+                .unwrap()
+                .context()
+                .unwrap()
+                .clone()
+        };
+        // Ningbo, an invented purpose, an entry scoped to Hangzhou.
+        let ctx = context(
+            r#"{"requester": "nb-hrss", "dataset": "ent-reg", "action": "use",
+                "purpose": "social-insurance.enrollment-check.marketing", "items": ["uscc"],
+                "at": "2026-03-02T10:00:00+08:00"}"#,
+        );
+        let dataset = ctx.get("dataset");
+        assert_eq!(
+            record_field(dataset.clone(), "requester_in_scope"),
+            Some(EvalResult::Bool(false))
+        );
+        assert_eq!(
+            record_field(dataset.clone(), "use_permitted"),
+            Some(EvalResult::Bool(false))
+        );
+        assert_eq!(record_field(dataset, "secret"), None);
+        assert_eq!(ctx.get("purpose_vocabulary"), Some(EvalResult::Bool(true)));
+        assert_eq!(ctx.get("purpose_registered"), Some(EvalResult::Bool(false)));
+        assert!(strings(ctx.get("purpose_within")).is_empty());
+        assert_eq!(strings(ctx.get("purpose_lineage")).len(), 3);
+        // A Xihu bureau, a registered purpose under a permitted one; a
+        // secret entry without structured conditions.
+        let ctx = context(
+            r#"{"requester": "xh-amr", "dataset": "ent-reg", "action": "use",
+                "purpose": "market-regulation.inspection", "items": ["uscc"],
+                "at": "2026-03-02T10:00:00+08:00"}"#,
+        );
+        let dataset = ctx.get("dataset");
+        assert_eq!(
+            record_field(dataset.clone(), "requester_in_scope"),
+            Some(EvalResult::Bool(true))
+        );
+        assert_eq!(
+            record_field(dataset, "use_permitted"),
+            Some(EvalResult::Bool(true))
+        );
+        assert_eq!(
+            strings(ctx.get("purpose_within")),
+            ["market-regulation", "market-regulation.inspection"]
+        );
+        let ctx = context(
+            r#"{"requester": "hz-hrss", "dataset": "secret-plan", "action": "use",
+                "purpose": "social-insurance", "items": ["uscc"], "at": "2026-03-02T10:00:00+08:00"}"#,
+        );
+        let dataset = ctx.get("dataset");
+        assert_eq!(
+            record_field(dataset.clone(), "secret"),
+            Some(EvalResult::String("state_secret".into()))
+        );
+        assert_eq!(record_field(dataset.clone(), "requester_in_scope"), None);
+        assert_eq!(record_field(dataset, "use_permitted"), None);
     }
 
     #[test]
@@ -307,12 +459,14 @@ mod tests {
             r#"{"requester": "hz-hrss", "dataset": "ent-reg", "action": "use",
                 "purpose": "tax.audit", "items": ["address"], "at": "2026-04-20T15:00:00+08:00"}"#,
         );
-        let facts = RequestFacts {
-            request: &req,
-            requester_registered: true,
-            dataset: None,
-            overdue_disposal_with_provider: false,
-        };
+        let facts = RequestFacts::new(
+            &req,
+            registry.get_department(&req.requester),
+            None,
+            true,
+            None,
+            false,
+        );
         let ctx_req = cedar_request(&names, &facts, Some(grant)).unwrap();
         let g = ctx_req.context().unwrap().get("grant");
         assert!(strings(record_field(g.clone(), "items")).contains(&"address".to_owned()));

@@ -3,12 +3,16 @@
 //! decides; it only describes what the policies decided. Each rule states
 //! its Chinese, its English and its facts once, in [`detail`].
 
+use chrono::{DateTime, FixedOffset, TimeDelta};
+
 use super::UsageRequest;
 use crate::calendar::Calendar;
 use crate::decision::{
     EngineReason, Explanation, Obligation, ObligationId, Reason, RuleId, StatutoryRule,
 };
-use crate::model::{Dataset, DisposalTrigger, Grant, GrantId, Sharing};
+use crate::model::{
+    CatalogStatus, Dataset, Department, DisposalTrigger, Grant, GrantId, ScopeDimension, Sharing,
+};
 use crate::policy::Rule;
 use crate::registry::disposal_due;
 use crate::time::format_rfc3339;
@@ -35,11 +39,15 @@ impl NamedGrantProblem {
 /// What the request was judged against.
 pub(crate) struct Situation<'a> {
     pub request: &'a UsageRequest,
+    /// The requester, when it is a registered department.
+    pub requester: Option<&'a Department>,
     pub dataset: Option<&'a Dataset>,
     pub grant: Option<&'a Grant>,
     /// The grant the request named, when it was not usable, with the
     /// problem.
     pub named_grant_problem: Option<(&'a GrantId, NamedGrantProblem)>,
+    /// The codes the stated purpose counts as within.
+    pub purpose_within: &'a [&'a str],
 }
 
 fn list(values: impl IntoIterator<Item = impl ToString>) -> Vec<String> {
@@ -98,12 +106,31 @@ fn statutory(rule: StatutoryRule, grant: Option<&Grant>, s: &Situation<'_>) -> E
                 .fact("requester", &req.requester)
         }
         StatutoryRule::NotPublished => match s.dataset {
-            Some(d) => Explanation::new(
-                format!("{}（{}）当前状态为 {}", d.id, d.name, d.status.as_str()),
-                format!("`{}` has status `{}`", d.id, d.status.as_str()),
-            )
-            .fact("dataset", &d.id)
-            .fact("status", d.status.as_str()),
+            Some(d) => match (&d.withdrawn, d.status) {
+                (Some(w), CatalogStatus::Withdrawn) => {
+                    let at = format_rfc3339(&w.at);
+                    Explanation::new(
+                        format!(
+                            "{}（{}）已于 {at} 撤销，报 {} 备案：{}",
+                            d.id, d.name, w.filed_with, w.reason
+                        ),
+                        format!(
+                            "`{}` was withdrawn at {at}, filed with `{}`: {}",
+                            d.id, w.filed_with, w.reason
+                        ),
+                    )
+                    .fact("dataset", &d.id)
+                    .fact("status", d.status.as_str())
+                    .fact("withdrawn_at", at)
+                    .fact("filed_with", &w.filed_with)
+                }
+                _ => Explanation::new(
+                    format!("{}（{}）当前状态为 {}", d.id, d.name, d.status.as_str()),
+                    format!("`{}` has status `{}`", d.id, d.status.as_str()),
+                )
+                .fact("dataset", &d.id)
+                .fact("status", d.status.as_str()),
+            },
             None => Explanation::new(
                 format!("目录中没有数据集 {}", req.dataset),
                 format!("no catalog entry `{}`", req.dataset),
@@ -124,6 +151,56 @@ fn statutory(rule: StatutoryRule, grant: Option<&Grant>, s: &Situation<'_>) -> E
             }
             _ => Explanation::facts_only().fact("dataset", &req.dataset),
         },
+        StatutoryRule::UnknownProvider => match s.dataset {
+            Some(d) => Explanation::new(
+                format!("{}（{}）的提供单位 {} 未登记", d.id, d.name, d.provider),
+                format!(
+                    "`{}` is provided by `{}`, which is not registered",
+                    d.id, d.provider
+                ),
+            )
+            .fact("dataset", &d.id)
+            .fact("provider", &d.provider),
+            None => Explanation::facts_only().fact("dataset", &req.dataset),
+        },
+        StatutoryRule::SecretData => match s.dataset.and_then(|d| Some((d, d.secret?))) {
+            Some((d, kind)) => Explanation::new(
+                format!("{}（{}）标注为{}", d.id, d.name, kind.zh()),
+                format!("`{}` is marked `{}`", d.id, kind.as_str()),
+            )
+            .fact("dataset", &d.id)
+            .fact("secret", kind.as_str()),
+            None => Explanation::facts_only().fact("dataset", &req.dataset),
+        },
+        StatutoryRule::OutsideSharingScope => outside_scope(s),
+        StatutoryRule::UseNotPermitted => {
+            let permitted = list(
+                s.dataset
+                    .and_then(|d| d.sharing.conditions())
+                    .and_then(|c| c.purposes.as_ref())
+                    .into_iter()
+                    .flatten(),
+            );
+            Explanation::new(
+                format!(
+                    "申请目的 {}，目录列明的使用用途 {}",
+                    req.purpose,
+                    joined(&permitted, "、")
+                ),
+                format!(
+                    "stated `{}`, permitted {}",
+                    req.purpose,
+                    joined_en(&permitted)
+                ),
+            )
+            .fact("purpose", &req.purpose)
+            .fact("permitted_purposes", &permitted)
+        }
+        StatutoryRule::UnregisteredPurpose => Explanation::new(
+            format!("{} 未在共享目的目录中登记", req.purpose),
+            format!("`{}` is not in the purpose vocabulary", req.purpose),
+        )
+        .fact("purpose", &req.purpose),
         StatutoryRule::NoGrant => {
             let base = |zh: String, en: String| {
                 Explanation::new(zh, en)
@@ -174,6 +251,68 @@ fn statutory(rule: StatutoryRule, grant: Option<&Grant>, s: &Situation<'_>) -> E
     }
 }
 
+/// `GS-OUTSIDE-SHARING-SCOPE`: the requester, where it stands, and each
+/// dimension of the entry's scope it falls outside of.
+fn outside_scope(s: &Situation<'_>) -> Explanation {
+    let req = s.request;
+    let conditions = s.dataset.and_then(|d| d.sharing.conditions());
+    let (Some(c), Some(r)) = (conditions, s.requester) else {
+        return Explanation::facts_only().fact("requester", &req.requester);
+    };
+    let outside = c.outside(r);
+    let region = r.region.as_ref().map(ToString::to_string);
+    let stated = |dim: ScopeDimension| -> Option<Vec<String>> {
+        match dim {
+            ScopeDimension::Regions => c.regions.as_ref().map(|v| list(v.iter())),
+            ScopeDimension::Levels => c.levels.as_ref().map(|v| list(v.iter())),
+            ScopeDimension::Departments => c.departments.as_ref().map(|v| list(v.iter())),
+        }
+    };
+    let zh_parts: Vec<String> = outside
+        .iter()
+        .map(|d| {
+            format!(
+                "{}限于 {}",
+                d.zh(),
+                joined(&stated(*d).unwrap_or_default(), "、")
+            )
+        })
+        .collect();
+    let en_parts: Vec<String> = outside
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d.as_str(),
+                joined_en(&stated(*d).unwrap_or_default())
+            )
+        })
+        .collect();
+    let region_zh = region.clone().unwrap_or_else(|| "未登记".into());
+    let region_en = region.clone().unwrap_or_else(|| "none".into());
+    Explanation::new(
+        format!(
+            "{}（{}，行政区划 {region_zh}）不在共享范围内：{}",
+            r.id,
+            r.level,
+            zh_parts.join("；")
+        ),
+        format!(
+            "`{}` ({}, region {region_en}) is outside {}",
+            r.id,
+            r.level,
+            en_parts.join("; ")
+        ),
+    )
+    .fact("requester", &r.id)
+    .fact("level", r.level)
+    .fact("region", region)
+    .fact("outside", &outside)
+    .fact("regions", stated(ScopeDimension::Regions))
+    .fact("levels", stated(ScopeDimension::Levels))
+    .fact("departments", stated(ScopeDimension::Departments))
+}
+
 fn grant_rule(rule: StatutoryRule, g: &Grant, s: &Situation<'_>) -> Explanation {
     let req = s.request;
     let at = format_rfc3339(&req.at);
@@ -204,16 +343,33 @@ fn grant_rule(rule: StatutoryRule, g: &Grant, s: &Situation<'_>) -> Explanation 
         }
         StatutoryRule::PurposeChange => {
             let granted = list(g.effective_purposes(&req.at));
-            Explanation::new(
-                format!(
-                    "申请目的 {}，授权目的 {}",
-                    req.purpose,
-                    joined(&granted, "、")
-                ),
-                format!("stated `{}`, granted {}", req.purpose, joined_en(&granted)),
-            )
-            .fact("purpose", &req.purpose)
-            .fact("granted_purposes", &granted)
+            let mut zh = format!(
+                "申请目的 {}，授权目的 {}",
+                req.purpose,
+                joined(&granted, "、")
+            );
+            let mut en = format!("stated `{}`, granted {}", req.purpose, joined_en(&granted));
+            // With a purpose vocabulary only registered codes count: say
+            // which, when that is not simply the purpose and its ancestors.
+            let counted = !req.purpose.lineage().eq(s.purpose_within.iter().copied());
+            if counted {
+                let within = list(s.purpose_within.iter());
+                zh.push_str(&format!(
+                    "（按已登记的共享目的，申请目的仅属于 {}）",
+                    joined(&within, "、")
+                ));
+                en.push_str(&format!(
+                    " (by the purpose vocabulary, the stated purpose counts as within {})",
+                    joined_en(&within)
+                ));
+            }
+            let mut explanation = Explanation::new(zh, en)
+                .fact("purpose", &req.purpose)
+                .fact("granted_purposes", &granted);
+            if counted {
+                explanation = explanation.fact("counted_within", list(s.purpose_within.iter()));
+            }
+            explanation
         }
         StatutoryRule::ThirdParty => {
             let consented = list(g.consented_recipients(&req.at));
@@ -305,13 +461,18 @@ fn grant_rule(rule: StatutoryRule, g: &Grant, s: &Situation<'_>) -> Explanation 
         StatutoryRule::UnknownRequester
         | StatutoryRule::NotPublished
         | StatutoryRule::NotShared
+        | StatutoryRule::UnknownProvider
+        | StatutoryRule::SecretData
+        | StatutoryRule::OutsideSharingScope
+        | StatutoryRule::UseNotPermitted
+        | StatutoryRule::UnregisteredPurpose
         | StatutoryRule::NoGrant => Explanation::facts_only(),
     }
 }
 
-/// A deny reason raised by the engine itself rather than by a policy.
-pub(crate) fn engine_reason(reason: EngineReason, detail: &str) -> Reason {
-    let (zh, en, key) = match reason {
+/// The sentence of each engine reason, and the key of its detail fact.
+fn engine_texts(reason: EngineReason) -> (&'static str, &'static str, &'static str) {
+    match reason {
         EngineReason::EvaluationError => (
             "策略求值出错，为安全起见拒绝",
             "the policies could not be evaluated; denied to fail closed",
@@ -332,13 +493,44 @@ pub(crate) fn engine_reason(reason: EngineReason, detail: &str) -> Reason {
             "no policy permits this use",
             "error",
         ),
-    };
+        EngineReason::ClockSkew => (
+            "请求所称的使用时间与本引擎时钟相差超过允许的偏差，拒绝",
+            "the request's time lies farther from the engine's clock than the host allows; denied",
+            "error",
+        ),
+    }
+}
+
+/// A deny reason raised by the engine itself rather than by a policy.
+pub(crate) fn engine_reason(reason: EngineReason, detail: &str) -> Reason {
+    let (zh, en, key) = engine_texts(reason);
     let explanation = if detail.is_empty() {
         Explanation::facts_only()
     } else {
         Explanation::new(detail, detail).fact(key, detail)
     };
     explanation.into_reason(RuleId::Engine(reason), Vec::new(), zh, en)
+}
+
+/// `GS-CLOCK-SKEW`: the request's time and the engine's, and how far apart
+/// they may be.
+pub(crate) fn clock_skew(
+    at: &DateTime<FixedOffset>,
+    now: &DateTime<FixedOffset>,
+    max: std::time::Duration,
+    skew: TimeDelta,
+) -> Reason {
+    let (zh, en, _) = engine_texts(EngineReason::ClockSkew);
+    let (at, now, max_s) = (format_rfc3339(at), format_rfc3339(now), max.as_secs());
+    Explanation::new(
+        format!("请求时间 {at}，引擎时间 {now}，允许偏差 {max_s} 秒"),
+        format!("request at {at}, engine clock at {now}, maximum skew {max_s}s"),
+    )
+    .fact("at", &at)
+    .fact("engine_time", &now)
+    .fact("max_skew_seconds", max_s)
+    .fact("skew_seconds", skew.num_seconds())
+    .into_reason(RuleId::Engine(EngineReason::ClockSkew), Vec::new(), zh, en)
 }
 
 /// `GS-OBL-RECORD-USE` (Art. 29).
@@ -379,6 +571,10 @@ pub(crate) fn dispose(grant: &Grant, calendar: &Calendar) -> Obligation {
         DisposalTrigger::PurposeEnded(t) => (
             format!("{}（{triggered_at}）后", t.zh()),
             format!("after the purpose ended ({}) at {triggered_at}", t.as_str()),
+        ),
+        DisposalTrigger::EntryWithdrawn => (
+            format!("目录于 {triggered_at} 撤销后"),
+            format!("after the catalog entry was withdrawn at {triggered_at}"),
         ),
     };
     let mut explanation = Explanation::new(

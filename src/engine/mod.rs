@@ -4,6 +4,7 @@
 mod builder;
 mod context;
 mod explain;
+mod guard;
 mod request;
 
 use std::borrow::Cow;
@@ -17,11 +18,12 @@ pub use request::{Action, UsageRequest};
 use crate::calendar::Calendar;
 use crate::decision::{Decision, EngineReason, Outcome, Reason, RuleId, StatutoryRule};
 use crate::error::{FactError, RequestError};
-use crate::model::{Dataset, Grant, GrantId};
+use crate::model::{Dataset, Department, DisposalTrigger, Grant, GrantId, PurposeVocabulary};
 use crate::policy::{LoadedPolicies, Rule};
 use crate::registry::{DisposalState, FactSource, disposal_state};
 use context::{CedarNames, RequestFacts, cedar_request};
 use explain::{NamedGrantProblem, Situation};
+use guard::ClockGuard;
 
 /// The policy decision engine. Immutable, cheap to clone (an `Arc` inside)
 /// and safe to share across threads; to reload policies, build a new engine
@@ -53,6 +55,7 @@ struct Inner {
     names: CedarNames,
     authorizer: Authorizer,
     entities: Entities,
+    guard: Option<ClockGuard>,
 }
 
 /// Why deciding stopped early; becomes the one reason of a deny.
@@ -72,8 +75,10 @@ impl Stop {
 
 /// The facts of one request.
 struct Gathered<'f> {
-    requester_registered: bool,
+    requester: Option<Cow<'f, Department>>,
     dataset: Option<Cow<'f, Dataset>>,
+    provider_registered: bool,
+    purposes: Option<Cow<'f, PurposeVocabulary>>,
     candidates: Vec<Cow<'f, Grant>>,
     named_grant_problem: Option<(&'f GrantId, NamedGrantProblem)>,
     overdue: bool,
@@ -109,12 +114,14 @@ impl Engine {
         facts: &F,
     ) -> Result<Vec<cedar_policy::Request>, crate::error::BoxError> {
         let g = self.gather(request, facts).map_err(|f| f.detail)?;
-        let rf = RequestFacts {
+        let rf = RequestFacts::new(
             request,
-            requester_registered: g.requester_registered,
-            dataset: g.dataset.as_deref(),
-            overdue_disposal_with_provider: g.overdue,
-        };
+            g.requester.as_deref(),
+            g.dataset.as_deref(),
+            g.provider_registered,
+            g.purposes.as_deref(),
+            g.overdue,
+        );
         if g.candidates.is_empty() {
             return Ok(vec![cedar_request(&self.inner.names, &rf, None)?]);
         }
@@ -137,7 +144,12 @@ impl Engine {
         EngineBuilder::default()
     }
 
-    fn from_parts(policies: LoadedPolicies, calendar: Calendar, names: CedarNames) -> Self {
+    fn from_parts(
+        policies: LoadedPolicies,
+        calendar: Calendar,
+        names: CedarNames,
+        guard: Option<ClockGuard>,
+    ) -> Self {
         Engine {
             inner: Arc::new(Inner {
                 policies,
@@ -145,8 +157,15 @@ impl Engine {
                 names,
                 authorizer: Authorizer::new(),
                 entities: Entities::empty(),
+                guard,
             }),
         }
+    }
+
+    /// The maximum clock skew of the live-use guard, when one is set
+    /// ([`EngineBuilder::max_clock_skew`]).
+    pub fn max_clock_skew(&self) -> Option<std::time::Duration> {
+        self.inner.guard.as_ref().map(|g| g.max)
     }
 
     /// The loaded rules: the permit, the statutory catalog in order, then
@@ -181,14 +200,27 @@ impl Engine {
     }
 
     /// Decides a usage request. Never fails and never fails open: a
-    /// malformed request built in code, a fact source error or a policy
-    /// evaluation error is a deny that says so.
+    /// malformed request built in code, a request outside the clock guard,
+    /// a fact source error or a policy evaluation error is a deny that says
+    /// so.
+    ///
+    /// The request is judged against the facts as they stood at its `at`
+    /// (DESIGN §7): the grant's status, period, items, methods and purposes
+    /// then, and the catalog entry's status then.
     pub fn evaluate<F: FactSource + ?Sized>(&self, request: &UsageRequest, facts: &F) -> Decision {
+        let version = facts.registry_version();
         if let Err(e) = request.check() {
-            return self.deny_with(
-                None,
-                explain::engine_reason(EngineReason::InvalidRequest, &e.to_string()),
-            );
+            return self
+                .deny_with(
+                    None,
+                    explain::engine_reason(EngineReason::InvalidRequest, &e.to_string()),
+                )
+                .with_registry_version(version);
+        }
+        if let Some(reason) = self.inner.guard.as_ref().and_then(|g| g.check(&request.at)) {
+            return self
+                .deny_with(request.grant.clone(), reason)
+                .with_registry_version(version);
         }
         match self.decide(request, facts) {
             Ok(decision) => decision,
@@ -197,6 +229,7 @@ impl Engine {
                 explain::engine_reason(stop.reason, &stop.detail),
             ),
         }
+        .with_registry_version(version)
     }
 
     fn deny_with(&self, grant: Option<GrantId>, reason: Reason) -> Decision {
@@ -209,8 +242,9 @@ impl Engine {
         )
     }
 
-    /// The facts of one request: the requester, the dataset, the candidate
-    /// grants and the optional overdue-disposal fact.
+    /// The facts of one request: the requester, the dataset and whether its
+    /// provider is registered, the purpose vocabulary, the candidate grants
+    /// and the optional overdue-disposal fact.
     fn gather<'f, F: FactSource + ?Sized>(
         &self,
         request: &'f UsageRequest,
@@ -221,12 +255,21 @@ impl Engine {
             .map_err(|e| Stop::facts(&e))?;
         let dataset = facts
             .dataset(&request.dataset)
-            .map_err(|e| Stop::facts(&e))?;
+            .map_err(|e| Stop::facts(&e))?
+            .map(|d| dataset_as_of(d, &request.at));
+        let provider_registered = match &dataset {
+            Some(d) => facts
+                .department(&d.provider)
+                .map_err(|e| Stop::facts(&e))?
+                .is_some(),
+            None => false,
+        };
+        let purposes = facts.purposes().map_err(|e| Stop::facts(&e))?;
 
         let mut named_grant_problem = None;
         let candidates: Vec<Cow<'f, Grant>> = match &request.grant {
             Some(id) => match facts.grant(id).map_err(|e| Stop::facts(&e))? {
-                Some(g) if g.dataset == request.dataset => vec![g],
+                Some(g) if g.dataset == request.dataset => vec![grant_as_of(g, &request.at)],
                 Some(_) => {
                     named_grant_problem = Some((id, NamedGrantProblem::OtherDataset));
                     Vec::new()
@@ -245,7 +288,9 @@ impl Engine {
                 all.retain(|g| g.requester == request.requester && g.dataset == request.dataset);
                 all.sort_by(|a, b| a.id.cmp(&b.id));
                 all.dedup_by(|a, b| a.id == b.id);
-                all
+                all.into_iter()
+                    .map(|g| grant_as_of(g, &request.at))
+                    .collect()
             }
         };
         let overdue = match (&dataset, self.inner.policies.reads_overdue_fact) {
@@ -253,8 +298,10 @@ impl Engine {
             _ => false,
         };
         Ok(Gathered {
-            requester_registered: requester.is_some(),
+            requester,
             dataset,
+            provider_registered,
+            purposes,
             candidates,
             named_grant_problem,
             overdue,
@@ -267,18 +314,22 @@ impl Engine {
         facts: &F,
     ) -> Result<Decision, Stop> {
         let Gathered {
-            requester_registered,
+            requester,
             dataset,
+            provider_registered,
+            purposes,
             candidates,
             named_grant_problem,
             overdue,
         } = self.gather(request, facts)?;
-        let request_facts = RequestFacts {
+        let request_facts = RequestFacts::new(
             request,
-            requester_registered,
-            dataset: dataset.as_deref(),
-            overdue_disposal_with_provider: overdue,
-        };
+            requester.as_deref(),
+            dataset.as_deref(),
+            provider_registered,
+            purposes.as_deref(),
+            overdue,
+        );
 
         // Candidates are judged in id order: the first that allows wins
         // (no later one is evaluated); otherwise the grant with the fewest
@@ -303,7 +354,15 @@ impl Engine {
                 detail: "no evaluation was made".into(),
             });
         };
-        Ok(self.assemble(chosen, request, dataset.as_deref(), named_grant_problem))
+        let situation = Situation {
+            request,
+            requester: requester.as_deref(),
+            dataset: dataset.as_deref(),
+            grant: None,
+            named_grant_problem,
+            purpose_within: &request_facts.purpose_within,
+        };
+        Ok(self.assemble(chosen, situation))
     }
 
     fn overdue_with_provider<F: FactSource + ?Sized>(
@@ -395,21 +454,11 @@ impl Engine {
         }
     }
 
-    fn assemble(
-        &self,
-        judged: Judged<'_>,
-        request: &UsageRequest,
-        dataset: Option<&Dataset>,
-        named_grant_problem: Option<(&GrantId, NamedGrantProblem)>,
-    ) -> Decision {
+    fn assemble(&self, judged: Judged<'_>, situation: Situation<'_>) -> Decision {
         let inner = &*self.inner;
         let grant = judged.grant.as_deref();
-        let situation = Situation {
-            request,
-            dataset,
-            grant,
-            named_grant_problem,
-        };
+        let request = situation.request;
+        let situation = Situation { grant, ..situation };
         let deciding: Vec<&Rule> = judged
             .rules
             .iter()
@@ -442,7 +491,14 @@ impl Engine {
             reasons.push(explain::engine_reason(EngineReason::DefaultDeny, ""));
         }
         let broke = |rule: StatutoryRule| deciding.iter().any(|r| r.id == RuleId::Statutory(rule));
-        let ended = broke(StatutoryRule::PeriodEnded) || broke(StatutoryRule::PurposeEnded);
+        // The grant ended: its period or purpose, or the withdrawal of the
+        // catalog entry (the grant is as it stood at `at`, so a withdrawal
+        // in its history came before).
+        let withdrawn = grant.is_some_and(|g| {
+            matches!(g.disposal_trigger(), (w, DisposalTrigger::EntryWithdrawn) if w <= request.at)
+        });
+        let ended =
+            broke(StatutoryRule::PeriodEnded) || broke(StatutoryRule::PurposeEnded) || withdrawn;
         let disposed = broke(StatutoryRule::Disposed);
         let obligations = match grant {
             Some(g) if ended && !disposed && g.requester == request.requester => {
@@ -457,5 +513,27 @@ impl Engine {
             reasons,
             obligations,
         )
+    }
+}
+
+/// The grant as it stood at `at` (DESIGN §7).
+fn grant_as_of<'f>(
+    g: Cow<'f, Grant>,
+    at: &chrono::DateTime<chrono::FixedOffset>,
+) -> Cow<'f, Grant> {
+    match g {
+        Cow::Borrowed(g) => g.as_of(at),
+        Cow::Owned(g) => Cow::Owned(g.as_of(at).into_owned()),
+    }
+}
+
+/// The catalog entry as it stood at `at`.
+fn dataset_as_of<'f>(
+    d: Cow<'f, Dataset>,
+    at: &chrono::DateTime<chrono::FixedOffset>,
+) -> Cow<'f, Dataset> {
+    match d {
+        Cow::Borrowed(d) => d.as_of(at),
+        Cow::Owned(d) => Cow::Owned(d.as_of(at).into_owned()),
     }
 }

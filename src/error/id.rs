@@ -45,6 +45,15 @@ pub enum IdError {
         /// The code.
         value: String,
     },
+    /// A code listed twice where each must be unique, such as a purpose of
+    /// the vocabulary.
+    #[error("duplicate {kind} `{value}`")]
+    Duplicate {
+        /// What kind of code.
+        kind: &'static str,
+        /// The repeated code.
+        value: String,
+    },
     /// A region that is not a six-digit administrative division code.
     #[error("region `{value}` is not a six-digit administrative division code (GB/T 2260)")]
     Region {

@@ -45,7 +45,7 @@ pub enum LoadError {
     DuplicateId {
         /// Where the registry came from.
         origin: String,
-        /// `department`, `dataset` or `grant`.
+        /// `department`, `purpose`, `dataset` or `grant`.
         kind: &'static str,
         /// The repeated id.
         id: String,
@@ -111,6 +111,12 @@ pub enum LoadError {
     /// The working-day calendar cannot be loaded.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// Engine options (the C ABI's `options_json`) that are not understood.
+    #[error("engine options: {message}")]
+    Options {
+        /// What is wrong.
+        message: String,
+    },
 }
 
 fn at_location(location: &Option<String>) -> String {

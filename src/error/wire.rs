@@ -27,7 +27,7 @@ pub enum WireError {
     /// A JSON input does not parse as JSON.
     #[error("{message}")]
     InvalidJson {
-        /// What the input is: `request`, `batch` or `registry`.
+        /// What the input is: `request`, `batch`, `registry` or `options`.
         what: &'static str,
         /// The parser's message, with line and column.
         message: String,

@@ -350,6 +350,86 @@ pub unsafe extern "C" fn govshare_engine_new_from_files(
     })
 }
 
+/// Builds an engine handle from policies, a registry held in memory and
+/// options: how a host chooses between replay and live use.
+///
+/// - `policies_dir`, `registry_json`, `registry_len`: as for
+///   `govshare_engine_new`.
+/// - `options_json`, `options_len`: a JSON object, UTF-8, `options_len`
+///   bytes, not NUL-terminated, at most `GOVSHARE_MAX_REQUEST_BYTES`. Its
+///   one key, `max_clock_skew_seconds` (a whole number), switches on the
+///   clock guard for live use: a request whose `at` lies farther than that
+///   from the system clock is denied with the reason `GS-CLOCK-SKEW`,
+///   naming both times. `{}` (or `govshare_engine_new`) is replay: any `at`
+///   is judged. A gateway deciding requests as they happen sets the guard;
+///   an audit replaying past uses does not.
+/// - `engine_out`, `error_out`: as for `govshare_engine_new`.
+///
+/// Returns `GOVSHARE_STATUS_OK`, or `NULL_PARAMETER` (`registry_json`,
+/// `options_json` or `engine_out`), `INVALID_UTF8`, `INVALID_JSON`,
+/// `LOAD_FAILED` (also for an unknown option or a value of the wrong type),
+/// `LIMIT_EXCEEDED`, `IO`, `PANIC`.
+///
+/// **Ownership:** as for `govshare_engine_new`.
+///
+/// **Threads:** any thread; calls may run concurrently.
+///
+/// # Safety
+///
+/// `policies_dir` is NULL or a NUL-terminated string; `registry_json` is
+/// valid for reads of `registry_len` bytes; `options_json` is valid for
+/// reads of `options_len` bytes; `engine_out` and `error_out` are NULL or
+/// valid for a write of a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn govshare_engine_new_with_options(
+    policies_dir: *const c_char,
+    registry_json: *const u8,
+    registry_len: usize,
+    options_json: *const u8,
+    options_len: usize,
+    engine_out: *mut *mut govshare_engine,
+    error_out: *mut *mut c_char,
+) -> Status {
+    guard(error_out, || {
+        non_null(engine_out, "engine_out")?;
+        // SAFETY: the caller promises `registry_json` is valid for reads of
+        // `registry_len` bytes during the call.
+        let bytes = unsafe {
+            input(registry_json, registry_len, "registry_json", |len| {
+                wire::check_registry_len(len, None)
+            })
+        }?;
+        // SAFETY: the caller promises `options_json` is valid for reads of
+        // `options_len` bytes during the call.
+        let options = unsafe {
+            input(options_json, options_len, "options_json", |len| {
+                if len > limits::MAX_REQUEST_BYTES {
+                    return Err(WireError::Limit {
+                        what: "options size in bytes",
+                        size: len,
+                        max: limits::MAX_REQUEST_BYTES,
+                    });
+                }
+                Ok(())
+            })
+        }?;
+        let dir = if policies_dir.is_null() {
+            None
+        } else {
+            // SAFETY: `policies_dir` is not NULL and the caller promises it
+            // is NUL-terminated.
+            Some(unsafe { path(policies_dir, "policies_dir") }?)
+        };
+        let registry = wire::load_registry_json(bytes)?;
+        let engine = wire::load_engine_with_options(dir.as_deref(), options)?;
+        let handle = Box::into_raw(Box::new(govshare_engine { engine, registry }));
+        // SAFETY: `engine_out` is not NULL (checked above) and the caller
+        // promises it is writable.
+        unsafe { write_out(engine_out, handle) };
+        Ok(())
+    })
+}
+
 /// Decides one usage request.
 ///
 /// - `engine`: a handle from `govshare_engine_new*`.

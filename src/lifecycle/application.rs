@@ -4,12 +4,12 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::catalog::{Finding, Severity, Subject};
+use super::catalog::{Finding, Severity, Subject, stated_by_entry};
 use crate::calendar::{Calendar, WorkingDays};
 use crate::error::{CalendarError, ReplyError};
 use crate::model::{
     Approval, CatalogStatus, Dataset, DatasetId, DepartmentId, DisposalInstruction, Grant, GrantId,
-    GrantStatus, ItemName, PurposeCode, Sharing, SharingClass, SharingMethod,
+    GrantStatus, ItemName, PurposeCode, Sharing, SharingClass, SharingMethod, purpose_within,
 };
 use crate::registry::Registry;
 use crate::time::{china_date, format_rfc3339, rfc3339};
@@ -104,8 +104,39 @@ fn missing(
     )
 }
 
+/// Findings that are grounds to refuse an application rather than parts to
+/// supplement: the entry's structured conditions exclude the requester or
+/// the purpose (Art. 14–15), or the data is a secret (Art. 3).
+const REFUSAL_GROUNDS: [&str; 3] = [
+    "APP-SECRET-DATA",
+    "APP-OUTSIDE-SHARING-SCOPE",
+    "APP-USE-NOT-PERMITTED",
+];
+
+fn is_refusal_ground(f: &Finding) -> bool {
+    REFUSAL_GROUNDS.contains(&f.code)
+}
+
+/// Words that fill a field without stating anything (无, none, n/a, …): a
+/// basis or scenario given as one of them is missing.
+fn is_blank(text: &str) -> bool {
+    const PLACEHOLDERS: [&str; 12] = [
+        "无", "暂无", "没有", "不详", "略", "/", "-", "—", "none", "n/a", "na", "null",
+    ];
+    let t = text.trim();
+    t.is_empty() || PLACEHOLDERS.iter().any(|p| t.eq_ignore_ascii_case(p))
+}
+
 /// Every missing or invalid part of an application, all at once (Art. 21:
-/// 一次性告知). An empty list means the application is complete.
+/// 一次性告知), and every ground the catalog entry gives to refuse it. An
+/// empty list means the application is complete and may be approved.
+///
+/// Beside the parts Art. 20 asks for (a basis or scenario of `无` or
+/// `n/a` counts as missing), it checks the purpose against the registry's
+/// purpose vocabulary (`APP-UNREGISTERED-PURPOSE`, Art. 20, 25) and, as
+/// grounds for refusal, the entry's structured conditions
+/// (`APP-OUTSIDE-SHARING-SCOPE`, `APP-USE-NOT-PERMITTED`, Art. 14–15) and
+/// its secret mark (`APP-SECRET-DATA`, Art. 3).
 pub fn check_application(app: &Application, registry: &Registry) -> Vec<Finding> {
     let mut out = Vec::new();
     let invalid = |code, articles: &[&'static str], zh: String, en: String| {
@@ -122,7 +153,7 @@ pub fn check_application(app: &Application, registry: &Registry) -> Vec<Finding>
             ),
         ));
     }
-    if app.basis.trim().is_empty() {
+    if is_blank(&app.basis) {
         out.push(missing(
             app,
             "APP-MISSING-BASIS",
@@ -131,7 +162,7 @@ pub fn check_application(app: &Application, registry: &Registry) -> Vec<Finding>
             "the legal basis for use",
         ));
     }
-    if app.scenario.trim().is_empty() {
+    if is_blank(&app.scenario) {
         out.push(missing(
             app,
             "APP-MISSING-SCENARIO",
@@ -174,14 +205,21 @@ pub fn check_application(app: &Application, registry: &Registry) -> Vec<Finding>
             "the period of use",
         )),
     }
-    if app.purpose.is_none() {
-        out.push(missing(
+    match (&app.purpose, registry.purpose_vocabulary()) {
+        (None, _) => out.push(missing(
             app,
             "APP-MISSING-PURPOSE",
             &["20", "25"],
             "共享目的",
             "the purpose",
-        ));
+        )),
+        (Some(p), Some(v)) if !v.contains(p.as_str()) => out.push(invalid(
+            "APP-UNREGISTERED-PURPOSE",
+            &["20", "25"],
+            format!("共享目的 {p} 不是已登记的共享目的"),
+            format!("purpose `{p}` is not a registered purpose"),
+        )),
+        (Some(_), _) => {}
     }
     let attested = app
         .attestation
@@ -237,6 +275,7 @@ pub fn check_application(app: &Application, registry: &Registry) -> Vec<Finding>
                     ),
                 ));
             }
+            out.extend(refusal_grounds(app, registry, d));
         }
         _ => out.push(invalid(
             "APP-DATASET-NOT-PUBLISHED",
@@ -244,6 +283,86 @@ pub fn check_application(app: &Application, registry: &Registry) -> Vec<Finding>
             format!("申请的数据集 {} 不在已发布的目录中", app.dataset),
             format!("dataset `{}` is not a published catalog entry", app.dataset),
         )),
+    }
+    out
+}
+
+/// What the catalog entry itself says against the application: a secret
+/// mark, a requester outside its structured scope, a purpose outside its
+/// structured uses.
+fn refusal_grounds(app: &Application, registry: &Registry, d: &Dataset) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let finding = |code, articles: &[&'static str], zh: String, en: String| {
+        Finding::new(code, Severity::Error, articles, subject(app), zh, en)
+    };
+    if let Some(kind) = d.secret {
+        out.push(finding(
+            "APP-SECRET-DATA",
+            &["3"],
+            format!(
+                "数据集 {} 标注为{}，不是政务数据，不通过共享提供",
+                d.id,
+                kind.zh()
+            ),
+            format!(
+                "dataset `{}` is marked `{}`: not government data, never shared through the Regulation",
+                d.id,
+                kind.as_str()
+            ),
+        ));
+    }
+    let Some(c) = d.sharing.conditions() else {
+        return out;
+    };
+    if let Some(requester) = registry.get_department(&app.requester) {
+        let outside = c.outside(requester);
+        if !outside.is_empty() {
+            let region = requester
+                .region
+                .as_ref()
+                .map_or_else(|| "none".to_owned(), ToString::to_string);
+            out.push(finding(
+                "APP-OUTSIDE-SHARING-SCOPE",
+                &["14", "15"],
+                format!(
+                    "申请部门 {}（{}，行政区划 {region}）不在目录列明的共享范围内：{}",
+                    app.requester,
+                    requester.level,
+                    outside
+                        .iter()
+                        .map(|d| d.zh())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+                format!(
+                    "requester `{}` ({}, region {region}) is outside the entry's sharing scope: {}",
+                    app.requester,
+                    requester.level,
+                    outside
+                        .iter()
+                        .map(|d| d.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    if let (Some(p), Some(permitted)) = (&app.purpose, &c.purposes)
+        && !c.permits(&purpose_within(registry.purpose_vocabulary(), p))
+    {
+        let permitted: Vec<String> = permitted.iter().map(ToString::to_string).collect();
+        out.push(finding(
+            "APP-USE-NOT-PERMITTED",
+            &["14", "15"],
+            format!(
+                "共享目的 {p} 不在目录列明的使用用途内：{}",
+                permitted.join("、")
+            ),
+            format!(
+                "purpose `{p}` is not a use the entry permits: {}",
+                permitted.join(", ")
+            ),
+        ));
     }
     out
 }
@@ -284,6 +403,11 @@ pub enum ReplyDecision {
         methods: Option<Vec<SharingMethod>>,
         /// The provider's disposal instruction (Art. 27).
         disposal: DisposalInstruction,
+        /// Conditions attached to the grant. Each must be one the catalog
+        /// entry states (its scope or one of its uses): a provider may not
+        /// add conditions of its own (Art. 15, 39(2)).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        conditions: Vec<String>,
     },
     /// Refuse, with reasons (Art. 21).
     Refuse {
@@ -400,11 +524,17 @@ pub fn check_delivery(
 
 /// Answers an application.
 ///
-/// An incomplete application can only be sent back for supplement; a
-/// refusal needs reasons; a `not_shared` entry can only be refused, and its
-/// legal basis leads the reasons; an approval yields a [`Grant`] (a fresh
-/// UUID) no wider than the application or the catalog entry. A reply after
-/// its deadline is flagged as an Art. 39(4) provider violation.
+/// Every reply names the head of the provider's sharing office who approved
+/// it (Art. 20) and is dated no earlier than the application's receipt. An
+/// incomplete application can only be sent back for supplement; a refusal
+/// needs reasons; a `not_shared` entry can only be refused, and its legal
+/// basis leads the reasons; a complete application for an `unconditional`
+/// entry cannot be refused (Art. 14); an application the entry's structured
+/// conditions exclude cannot be approved, and the grounds lead a refusal's
+/// reasons (Art. 14–15); an approval yields a [`Grant`] (a fresh UUID) no
+/// wider than the application or the catalog entry, carrying only
+/// conditions the entry states (Art. 15, 39(2)). A reply after its deadline
+/// is flagged as an Art. 39(4) provider violation.
 ///
 /// # Errors
 ///
@@ -415,7 +545,19 @@ pub fn reply(
     calendar: &Calendar,
     reply: &Reply,
 ) -> Result<ReplyOutcome, ReplyError> {
+    if reply.approval.by.trim().is_empty() {
+        return Err(ReplyError::NoApprover);
+    }
+    if reply.replied_at < app.received_at {
+        return Err(ReplyError::BeforeApplication {
+            application: app.id.clone(),
+            replied_at: format_rfc3339(&reply.replied_at),
+            received_at: format_rfc3339(&app.received_at),
+        });
+    }
     let findings = check_application(app, registry);
+    let (grounds, material): (Vec<Finding>, Vec<Finding>) =
+        findings.iter().cloned().partition(is_refusal_ground);
     let dataset: Option<&Dataset> = registry.get_dataset(&app.dataset);
     let sharing = dataset
         .map(|d| &d.sharing)
@@ -447,13 +589,10 @@ pub fn reply(
             ),
         ));
     }
+    let codes = |fs: &[Finding]| fs.iter().map(|f| f.code).collect::<Vec<_>>().join(", ");
     let incomplete = || ReplyError::Incomplete {
         application: app.id.clone(),
-        codes: findings
-            .iter()
-            .map(|f| f.code)
-            .collect::<Vec<_>>()
-            .join(", "),
+        codes: codes(&material),
     };
     let not_shared_basis = match sharing {
         Sharing::NotShared { reason, basis } => Some(match basis {
@@ -473,7 +612,7 @@ pub fn reply(
     };
     match &reply.decision {
         ReplyDecision::RequestSupplement => {
-            if findings.is_empty() {
+            if material.is_empty() {
                 return Err(ReplyError::NothingToSupplement {
                     application: app.id.clone(),
                 });
@@ -482,10 +621,16 @@ pub fn reply(
             outcome.missing = findings;
         }
         ReplyDecision::Refuse { reasons } => {
-            if !findings.is_empty() {
+            if !material.is_empty() {
                 return Err(incomplete());
             }
+            if sharing.class() == SharingClass::Unconditional && grounds.is_empty() {
+                return Err(ReplyError::RefusesUnconditional {
+                    dataset: app.dataset.to_string(),
+                });
+            }
             let mut all: Vec<String> = not_shared_basis.into_iter().collect();
+            all.extend(grounds.iter().map(|f| f.zh.clone()));
             all.extend(reasons.iter().filter(|r| !r.trim().is_empty()).cloned());
             if all.is_empty() {
                 return Err(ReplyError::RefusalWithoutReasons);
@@ -497,13 +642,31 @@ pub fn reply(
             items,
             methods,
             disposal,
+            conditions,
         } => {
-            if !findings.is_empty() {
+            if !material.is_empty() {
                 return Err(incomplete());
             }
             if not_shared_basis.is_some() {
                 return Err(ReplyError::NotShared {
                     dataset: app.dataset.to_string(),
+                });
+            }
+            if !grounds.is_empty() {
+                return Err(ReplyError::ContradictsConditions {
+                    application: app.id.clone(),
+                    codes: codes(&grounds),
+                });
+            }
+            let extra: Vec<String> = conditions
+                .iter()
+                .filter(|c| !stated_by_entry(sharing, c))
+                .map(|c| format!("`{c}`"))
+                .collect();
+            if !extra.is_empty() {
+                return Err(ReplyError::ExtraConditions {
+                    dataset: app.dataset.to_string(),
+                    conditions: extra.join(", "),
                 });
             }
             let items = items.clone().unwrap_or_else(|| app.items.clone());
@@ -557,8 +720,9 @@ pub fn reply(
                 ended: None,
                 disposed: None,
                 backflow: false,
-                conditions: Vec::new(),
+                conditions: conditions.clone(),
                 suspension: None,
+                history: Vec::new(),
             });
         }
     }

@@ -1,4 +1,4 @@
-//! Catalog validation (Art. 2–3, 13–16, 19–25, 27): every problem a
+//! Catalog validation (Art. 2–3, 13–16, 19–25, 27, 39): every problem a
 //! registry holds, each as a [`Finding`] with a stable code, a severity, the
 //! articles, the record it concerns and a sentence in Chinese and English.
 
@@ -7,7 +7,10 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::{CatalogStatus, DataGrade, Dataset, Grant, Level, SecretKind, Sharing};
+use crate::model::{
+    CatalogStatus, ConsentScope, DataGrade, Dataset, Department, Grant, Level, PurposeVocabulary,
+    SecretKind, Sharing, SharingConditions, purpose_within,
+};
 use crate::registry::Registry;
 
 /// How serious a finding is.
@@ -23,7 +26,8 @@ pub enum Severity {
 /// The record a finding concerns.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Subject {
-    /// `department`, `dataset`, `grant` or `application`.
+    /// `department`, `purpose`, `dataset`, `grant`, `application`, or
+    /// `registry` for the registry as a whole.
     pub kind: &'static str,
     /// Its id.
     pub id: String,
@@ -127,6 +131,16 @@ pub const CATALOG_CODES: &[(&str, Severity, &str)] = &[
     ("CAT-SECRET", Severity::Error, "3"),
     ("CAT-GRADE-UNCONDITIONAL", Severity::Warning, "13,14"),
     ("CAT-UNKNOWN-SOURCE-DEPARTMENT", Severity::Warning, "19"),
+    ("CAT-CONDITIONS-UNCHECKED", Severity::Warning, "15"),
+    ("CAT-CONDITIONS-EMPTY", Severity::Error, "15,39(2)"),
+    ("CAT-CONDITIONS-UNKNOWN-DEPARTMENT", Severity::Warning, "15"),
+    (
+        "CAT-CONDITIONS-UNREGISTERED-PURPOSE",
+        Severity::Error,
+        "15,25",
+    ),
+    ("REG-NO-PURPOSE-VOCABULARY", Severity::Warning, "20,25"),
+    ("PURPOSE-BAD-PARENT", Severity::Warning, "20"),
     ("DEPT-UNKNOWN-PARENT", Severity::Warning, "8"),
     ("GRANT-UNKNOWN-DATASET", Severity::Error, "16,20"),
     ("GRANT-UNPUBLISHED-DATASET", Severity::Error, "16"),
@@ -136,7 +150,11 @@ pub const CATALOG_CODES: &[(&str, Severity, &str)] = &[
     ("GRANT-METHOD-NOT-OFFERED", Severity::Error, "20,22"),
     ("GRANT-CONSENT-ITEM-NOT-IN-DATASET", Severity::Error, "25"),
     ("GRANT-EMPTY-PERIOD", Severity::Error, "20"),
+    ("GRANT-UNREGISTERED-PURPOSE", Severity::Error, "20,25"),
+    ("GRANT-OUTSIDE-CONDITIONS", Severity::Error, "14,15"),
+    ("GRANT-EXTRA-CONDITIONS", Severity::Error, "15,39(2)"),
     ("GRANT-BACKFLOW-CONDITIONS", Severity::Error, "24,39(5)"),
+    ("GRANT-BACKFLOW-OUTSIDE-REGION", Severity::Error, "24"),
     ("GRANT-BACKFLOW-NOT-DOWNWARD", Severity::Warning, "24"),
     ("GRANT-SUSPENSION-MISMATCH", Severity::Warning, "27"),
     ("GRANT-DISPOSAL-METHOD-MISMATCH", Severity::Error, "27"),
@@ -157,7 +175,8 @@ fn grant_subject(g: &Grant) -> Subject {
 }
 
 /// Checks a registry against the Regulation. Findings come in registry
-/// order: departments, datasets, then grants.
+/// order: departments, the purpose vocabulary (or a warning that there is
+/// none), datasets, then grants.
 ///
 /// # Example
 ///
@@ -195,6 +214,7 @@ pub fn validate(registry: &Registry) -> Vec<Finding> {
             ));
         }
     }
+    check_purposes(registry, &mut out);
     for d in registry.datasets() {
         check_dataset(registry, d, &mut out);
     }
@@ -315,7 +335,7 @@ fn check_dataset(registry: &Registry, d: &Dataset, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        Sharing::Conditional { scope, uses } => {
+        Sharing::Conditional { scope, uses, .. } => {
             if scope.trim().is_empty() {
                 out.push(Finding::new(
                     "CAT-CONDITIONAL-NO-SCOPE",
@@ -336,6 +356,7 @@ fn check_dataset(registry: &Registry, d: &Dataset, out: &mut Vec<Finding>) {
                     "conditional entry does not state its permitted uses",
                 ));
             }
+            check_conditions(registry, d, d.sharing.conditions(), out);
         }
         Sharing::NotShared { reason, basis } => {
             if reason.trim().is_empty() {
@@ -393,6 +414,239 @@ fn check_dataset(registry: &Registry, d: &Dataset, out: &mut Vec<Finding>) {
     }
 }
 
+/// The purpose vocabulary: its absence, and parents that are not
+/// registered or not an ancestor of the code.
+fn check_purposes(registry: &Registry, out: &mut Vec<Finding>) {
+    let Some(vocabulary) = registry.purpose_vocabulary() else {
+        out.push(Finding::new(
+            "REG-NO-PURPOSE-VOCABULARY",
+            Severity::Warning,
+            &["20", "25"],
+            Subject {
+                kind: "registry",
+                id: "purposes".into(),
+            },
+            "未登记共享目的目录：使用目的只按代码层级判断，申请方自拟的下级目的也视为在授权目的之内",
+            "the registry has no purpose vocabulary: purposes are judged by their dot-separated codes alone, so a sub-purpose a requester makes up counts as under the granted one",
+        ));
+        return;
+    };
+    for p in vocabulary.purposes() {
+        let Some(parent) = &p.parent else { continue };
+        let subject = || Subject {
+            kind: "purpose",
+            id: p.code.to_string(),
+        };
+        if !vocabulary.contains(parent.as_str()) {
+            out.push(Finding::new(
+                "PURPOSE-BAD-PARENT",
+                Severity::Warning,
+                &["20"],
+                subject(),
+                format!("上级目的 {parent} 未登记"),
+                format!("parent purpose `{parent}` is not registered"),
+            ));
+        } else if p.code == *parent || !p.code.is_within(parent) {
+            out.push(Finding::new(
+                "PURPOSE-BAD-PARENT",
+                Severity::Warning,
+                &["20"],
+                subject(),
+                format!("上级目的 {parent} 不是代码 {} 的上级", p.code),
+                format!("`{parent}` is not an ancestor of the code `{}`", p.code),
+            ));
+        }
+    }
+}
+
+/// A conditional entry's structured conditions: whether a machine can
+/// check them, and whether they make sense.
+fn check_conditions(
+    registry: &Registry,
+    d: &Dataset,
+    conditions: Option<&SharingConditions>,
+    out: &mut Vec<Finding>,
+) {
+    let subject = || dataset_subject(d);
+    // What is stated in words only, and why a machine cannot check it.
+    let (zh, en, why_zh, why_en): (Vec<&str>, Vec<&str>, &str, String) = match conditions {
+        None => (
+            vec!["共享范围", "使用用途"],
+            vec!["scope", "uses"],
+            "未列明 sharing.conditions",
+            "no `sharing.conditions`".into(),
+        ),
+        Some(c) => {
+            let mut parts = (Vec::new(), Vec::new(), Vec::new());
+            if !c.states_scope() {
+                parts.0.push("共享范围");
+                parts.1.push("scope");
+                parts.2.push("`regions`, `levels` or `departments`");
+            }
+            if !c.states_uses() {
+                parts.0.push("使用用途");
+                parts.1.push("uses");
+                parts.2.push("`purposes`");
+            }
+            let why = format!("`sharing.conditions` has no {}", parts.2.join(" and no "));
+            (parts.0, parts.1, "sharing.conditions 未列明相应条件", why)
+        }
+    };
+    if !zh.is_empty() {
+        out.push(Finding::new(
+            "CAT-CONDITIONS-UNCHECKED",
+            Severity::Warning,
+            &["15"],
+            subject(),
+            format!(
+                "有条件共享目录的{}只有文字表述（{why_zh}），不能由机器校验",
+                zh.join("和")
+            ),
+            format!(
+                "the entry states its {} in words only ({why_en}): not checked by machine",
+                en.join(" and ")
+            ),
+        ));
+    }
+    let Some(c) = conditions else { return };
+    let empty: Vec<&str> = [
+        ("regions", c.regions.as_ref().is_some_and(Vec::is_empty)),
+        ("levels", c.levels.as_ref().is_some_and(Vec::is_empty)),
+        (
+            "departments",
+            c.departments.as_ref().is_some_and(Vec::is_empty),
+        ),
+        ("purposes", c.purposes.as_ref().is_some_and(Vec::is_empty)),
+    ]
+    .into_iter()
+    .filter_map(|(key, empty)| empty.then_some(key))
+    .collect();
+    if !empty.is_empty() {
+        out.push(Finding::new(
+            "CAT-CONDITIONS-EMPTY",
+            Severity::Error,
+            &["15", "39(2)"],
+            subject(),
+            format!(
+                "共享条件 {} 为空列表，任何部门或用途都不符合，等于不予共享",
+                empty.join("、")
+            ),
+            format!(
+                "the conditions list nothing under {}: no department or use can meet them, which refuses sharing without a legal basis",
+                empty.join(", ")
+            ),
+        ));
+    }
+    for id in c.departments.iter().flatten() {
+        if registry.get_department(id).is_none() {
+            out.push(Finding::new(
+                "CAT-CONDITIONS-UNKNOWN-DEPARTMENT",
+                Severity::Warning,
+                &["15"],
+                subject(),
+                format!("共享范围列明的部门 {id} 未登记"),
+                format!("the scope names `{id}`, which is not a registered department"),
+            ));
+        }
+    }
+    if let Some(vocabulary) = registry.purpose_vocabulary() {
+        let unregistered: Vec<String> = c
+            .purposes
+            .iter()
+            .flatten()
+            .filter(|p| !vocabulary.contains(p.as_str()))
+            .map(ToString::to_string)
+            .collect();
+        if !unregistered.is_empty() {
+            out.push(Finding::new(
+                "CAT-CONDITIONS-UNREGISTERED-PURPOSE",
+                Severity::Error,
+                &["15", "25"],
+                subject(),
+                format!("使用用途不是已登记的共享目的：{}", unregistered.join("、")),
+                format!(
+                    "permitted uses that are not registered purposes: {}",
+                    unregistered.join(", ")
+                ),
+            ));
+        }
+    }
+}
+
+/// Whether the entry states this condition itself (its scope or one of its
+/// uses): a condition it does not state is one the provider added
+/// (擅自增设条件, Art. 15, 39(2)).
+pub(super) fn stated_by_entry(sharing: &Sharing, condition: &str) -> bool {
+    let condition = condition.trim();
+    match sharing {
+        Sharing::Conditional { scope, uses, .. } => {
+            scope.trim() == condition || uses.iter().any(|u| u.trim() == condition)
+        }
+        Sharing::Unconditional | Sharing::NotShared { .. } => false,
+    }
+}
+
+/// The purposes of a grant (granted and consented) that the vocabulary
+/// does not hold.
+fn unregistered_purposes(g: &Grant, vocabulary: &PurposeVocabulary) -> Vec<String> {
+    let consented = g.consents.iter().filter_map(|c| match &c.scope {
+        ConsentScope::Purpose(p) => Some(p),
+        _ => None,
+    });
+    let mut out: Vec<String> = std::iter::once(&g.purpose)
+        .chain(consented)
+        .filter(|p| !vocabulary.contains(p.as_str()))
+        .map(ToString::to_string)
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Why a backflow grant's requester is not a lower government within the
+/// provider's territory (Art. 24), in Chinese and English; `None` when it
+/// is.
+fn backflow_outside(provider: &Department, requester: &Department) -> Option<(String, String)> {
+    let lower = level_rank(requester.level) > level_rank(provider.level);
+    if provider.level == Level::National {
+        return (!lower).then(|| {
+            (
+                "回流数据应提供给下级政府部门，而申请部门也是国家级部门".to_owned(),
+                "backflow goes to a lower government, but the requester is national as well"
+                    .to_owned(),
+            )
+        });
+    }
+    let (Some(p), Some(r)) = (&provider.region, &requester.region) else {
+        let whose = if provider.region.is_none() {
+            ("提供部门", "the provider")
+        } else {
+            ("申请部门", "the requester")
+        };
+        return Some((
+            format!(
+                "{}未登记行政区划，无法确认回流数据属于申请部门的辖区",
+                whose.0
+            ),
+            format!(
+                "{} has no region: the data cannot be shown to concern the requester's own territory",
+                whose.1
+            ),
+        ));
+    };
+    if !p.covers(r) {
+        return Some((
+            format!("申请部门的行政区划 {r} 不在提供部门的行政区划 {p} 之内"),
+            format!("the requester's region {r} lies outside the provider's region {p}"),
+        ));
+    }
+    (p == r && !lower).then(|| {
+        (
+            format!("申请部门与提供部门同属行政区划 {p}，且不是下级部门"),
+            format!("the requester shares the provider's region {p} and is not at a lower level"),
+        )
+    })
+}
+
 fn check_grant(registry: &Registry, g: &Grant, out: &mut Vec<Finding>) {
     let subject = || grant_subject(g);
     let requester = registry.get_department(&g.requester);
@@ -418,6 +672,25 @@ fn check_grant(registry: &Registry, g: &Grant, out: &mut Vec<Finding>) {
             "使用时限的起始时间不早于截止时间",
             "the period of use starts at or after its end",
         ));
+    }
+    if let Some(vocabulary) = registry.purpose_vocabulary() {
+        let unregistered = unregistered_purposes(g, vocabulary);
+        if !unregistered.is_empty() {
+            out.push(Finding::new(
+                "GRANT-UNREGISTERED-PURPOSE",
+                Severity::Error,
+                &["20", "25"],
+                subject(),
+                format!(
+                    "授权目的不是已登记的共享目的，不能据以使用：{}",
+                    unregistered.join("、")
+                ),
+                format!(
+                    "purposes of the grant that are not registered, so no use can rest on them: {}",
+                    unregistered.join(", ")
+                ),
+            ));
+        }
     }
     if let Some(d) = &g.disposed
         && d.method != g.disposal.method
@@ -461,7 +734,12 @@ fn check_grant(registry: &Registry, g: &Grant, out: &mut Vec<Finding>) {
         ));
         return;
     };
-    if dataset.status != CatalogStatus::Published {
+    // A grant on an entry withdrawn with a dated, filed withdrawal was
+    // approved while the entry stood published; the withdrawal ended it and
+    // disposal is owed (Art. 27(3)): that is no fault of the grant.
+    let withdrawn_on_record =
+        dataset.status == CatalogStatus::Withdrawn && dataset.withdrawn.is_some();
+    if dataset.status != CatalogStatus::Published && !withdrawn_on_record {
         out.push(Finding::new(
             "GRANT-UNPUBLISHED-DATASET",
             Severity::Error,
@@ -554,7 +832,86 @@ fn check_grant(registry: &Registry, g: &Grant, out: &mut Vec<Finding>) {
             ),
         ));
     }
+    if let Some(c) = dataset.sharing.conditions() {
+        let outside = requester.map(|r| c.outside(r)).unwrap_or_default();
+        let within = purpose_within(registry.purpose_vocabulary(), &g.purpose);
+        let mut zh = Vec::new();
+        let mut en = Vec::new();
+        if !outside.is_empty() {
+            let dims: Vec<&str> = outside.iter().map(|d| d.as_str()).collect();
+            zh.push(format!(
+                "申请部门 {} 不在目录的共享范围内（{}）",
+                g.requester,
+                outside
+                    .iter()
+                    .map(|d| d.zh())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ));
+            en.push(format!(
+                "requester `{}` is outside the entry's scope ({})",
+                g.requester,
+                dims.join(", ")
+            ));
+        }
+        if !c.permits(&within) {
+            zh.push(format!("授权目的 {} 不在目录列明的使用用途内", g.purpose));
+            en.push(format!(
+                "purpose `{}` is not a use the entry permits",
+                g.purpose
+            ));
+        }
+        if !zh.is_empty() {
+            out.push(Finding::new(
+                "GRANT-OUTSIDE-CONDITIONS",
+                Severity::Error,
+                &["14", "15"],
+                subject(),
+                format!("授权与目录的共享条件相抵触：{}", zh.join("；")),
+                format!(
+                    "the grant contradicts the entry's sharing conditions: {}",
+                    en.join("; ")
+                ),
+            ));
+        }
+    }
+    let extra: Vec<&str> = g
+        .conditions
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !stated_by_entry(&dataset.sharing, c))
+        .collect();
+    if !g.backflow && !extra.is_empty() {
+        out.push(Finding::new(
+            "GRANT-EXTRA-CONDITIONS",
+            Severity::Error,
+            &["15", "39(2)"],
+            subject(),
+            format!(
+                "授权附加了目录未列明的条件，属于擅自增设条件：{}",
+                extra.join("；")
+            ),
+            format!(
+                "the grant adds conditions the catalog entry does not state: {}",
+                extra.join("; ")
+            ),
+        ));
+    }
     if g.backflow {
+        if let (Some(p), Some(r)) = (registry.get_department(&dataset.provider), requester)
+            && let Some((zh, en)) = backflow_outside(p, r)
+        {
+            out.push(Finding::new(
+                "GRANT-BACKFLOW-OUTSIDE-REGION",
+                Severity::Error,
+                &["24"],
+                subject(),
+                format!("回流数据应是上级部门向本辖区内下级政府部门提供的数据：{zh}"),
+                format!(
+                    "backflow is data about a lower government's own territory, returned to it: {en}"
+                ),
+            ));
+        }
         if !g.conditions.is_empty() {
             out.push(Finding::new(
                 "GRANT-BACKFLOW-CONDITIONS",

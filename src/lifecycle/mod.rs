@@ -1,13 +1,17 @@
 //! The sharing lifecycle around a decision: catalog validation
-//! (Art. 2–3, 13–27), applications and replies with their deadlines in PRC
+//! (Art. 2–3, 13–27, 39) and how much of a catalog is enforced by code,
+//! applications and replies with their deadlines in PRC
 //! working days (Art. 20–22), no repeated collection (Art. 19), the
-//! transitions that change a grant (consent, purpose end, disposal,
-//! suspension, reinstatement, termination; Art. 25, 27), and the disposals
-//! owed (Art. 27, 40(4)).
+//! transitions that change a grant (consent, renewal, amendment, purpose
+//! end, disposal, suspension, reinstatement, termination, withdrawal of the
+//! entry; Art. 21, 25, 27), the disposals owed (Art. 27, 40(4)) and the
+//! corrections overdue (Art. 27(2)).
 
 mod application;
 mod catalog;
 mod collection;
+mod correction;
+mod coverage;
 
 pub use application::{
     Application, Attestation, DELIVERY_DAYS, Extension, MAX_EXTENSION_DAYS, REPLY_DAYS_CONDITIONAL,
@@ -16,8 +20,11 @@ pub use application::{
 };
 pub use catalog::{CATALOG_CODES, Finding, Severity, Subject, validate};
 pub use collection::{ObtainableItem, duplicate_collection};
+pub use correction::{CORRECTION_OVERDUE, OverdueCorrection, overdue_corrections, validate_at};
+pub use coverage::{Checkability, Coverage, CoverageSummary, Unchecked, coverage};
 
 pub use crate::model::{Change, Transition};
 pub use crate::registry::{
-    DisposalEntry, DisposalState, disposal_due, disposal_state, overdue_disposals,
+    DEFAULT_CLOCK_TOLERANCE, DisposalEntry, DisposalState, disposal_due, disposal_state,
+    overdue_disposals,
 };

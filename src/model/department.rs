@@ -64,6 +64,75 @@ impl RegionCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether the territory of this division contains `other` (GB/T
+    /// 2260): a province's code (`330000`) covers every code of the
+    /// province (`33xxxx`), a prefecture's (`330100`) every code of the
+    /// prefecture (`3301xx`), and any code covers itself.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::RegionCode;
+    /// let zhejiang = RegionCode::new("330000")?;
+    /// let hangzhou = RegionCode::new("330100")?;
+    /// let xihu = RegionCode::new("330106")?;
+    /// assert!(zhejiang.covers(&xihu) && hangzhou.covers(&xihu) && xihu.covers(&xihu));
+    /// assert!(!hangzhou.covers(&RegionCode::new("330212")?)); // Ningbo
+    /// assert!(!xihu.covers(&hangzhou));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn covers(&self, other: &RegionCode) -> bool {
+        let prefix = self.0.get(..self.significant_digits()).unwrap_or("");
+        other.0.starts_with(prefix)
+    }
+
+    /// The code itself followed by each division that contains it, most
+    /// specific first: `330106` gives `330106`, `330100`, `330000`. A code
+    /// covers exactly the codes whose lineage holds it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::RegionCode;
+    /// let xihu = RegionCode::new("330106")?;
+    /// let lineage: Vec<String> = xihu.lineage().iter().map(|c| c.to_string()).collect();
+    /// assert_eq!(lineage, ["330106", "330100", "330000"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn lineage(&self) -> Vec<RegionCode> {
+        let mut out = vec![self.clone()];
+        for digits in [4, 2] {
+            if self.significant_digits() > digits
+                && let Some(prefix) = self.0.get(..digits)
+            {
+                let code = RegionCode(format!("{prefix:0<6}"));
+                if out.last() != Some(&code) {
+                    out.push(code);
+                }
+            }
+        }
+        out
+    }
+
+    /// How many leading digits name the division: 2 for a province
+    /// (`330000`), 4 for a prefecture (`330100`), 6 for a county or
+    /// district.
+    fn significant_digits(&self) -> usize {
+        if self.0.ends_with("0000") {
+            2
+        } else if self.0.ends_with("00") {
+            4
+        } else {
+            6
+        }
+    }
+}
+
+impl std::fmt::Display for RegionCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 impl TryFrom<String> for RegionCode {
@@ -96,4 +165,17 @@ pub struct Department {
     /// The department one level up in the same line, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<DepartmentId>,
+    /// Set on a competent department for data sharing (æ¿å¡æ°æ®å±äº«ä¸»ç®¡é¨é¨,
+    /// Art. 8): it may suspend, reinstate and terminate grants (Art. 27(2))
+    /// and receives the filing of a withdrawn catalog entry (Art. 27(3)).
+    /// Absent means `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub authority: bool,
+}
+
+impl Department {
+    /// Whether it is a competent department for data sharing (Art. 8).
+    pub fn is_authority(&self) -> bool {
+        self.authority
+    }
 }

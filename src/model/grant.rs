@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::IdError;
 use crate::time::rfc3339;
 
-use super::{DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId, SharingMethod};
+use super::{
+    DatasetId, DepartmentId, GrantEvent, GrantId, ItemName, PurposeCode, RecipientId, SharingMethod,
+};
 
 /// How the provider requires the data to be disposed of once the purpose
 /// ends (Art. 27: 按照政务数据提供部门的要求妥善处置).
@@ -252,6 +254,13 @@ pub struct Grant {
     /// The current suspension, while the grant is suspended (Art. 27(2)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspension: Option<Box<Suspension>>,
+    /// The dated changes after approval, in the order they took effect:
+    /// suspensions, reinstatements, termination, renewals, amendments, the
+    /// withdrawal of the entry. A decision sees the grant as they left it
+    /// at the time of use ([`Grant::as_of`]); `status` states where they
+    /// leave it at the end.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<GrantEvent>,
 }
 
 /// A violation that obliges suspension (Art. 27(2), 40(2)–(3)).
@@ -307,12 +316,13 @@ impl Grant {
         self.consents.iter().filter(move |c| c.at <= *at)
     }
 
-    /// Granted items plus items consented to by `at`.
+    /// Items granted at `at` (after amendments) plus items consented to by
+    /// `at`.
     pub fn effective_items<'a>(
         &'a self,
         at: &'a DateTime<FixedOffset>,
     ) -> impl Iterator<Item = &'a ItemName> {
-        self.items
+        self.items_at(at)
             .iter()
             .chain(self.consents_at(at).filter_map(|c| match &c.scope {
                 ConsentScope::Item(i) => Some(i),
@@ -320,15 +330,18 @@ impl Grant {
             }))
     }
 
-    /// The approved purpose plus purposes consented to by `at`.
+    /// The purposes granted at `at` (the approved purpose, or an
+    /// amendment's) plus purposes consented to by `at`.
     pub fn effective_purposes<'a>(
         &'a self,
         at: &'a DateTime<FixedOffset>,
     ) -> impl Iterator<Item = &'a PurposeCode> {
-        std::iter::once(&self.purpose).chain(self.consents_at(at).filter_map(|c| match &c.scope {
-            ConsentScope::Purpose(p) => Some(p),
-            _ => None,
-        }))
+        self.purposes_at(at)
+            .iter()
+            .chain(self.consents_at(at).filter_map(|c| match &c.scope {
+                ConsentScope::Purpose(p) => Some(p),
+                _ => None,
+            }))
     }
 
     /// Recipients consented to by `at`.
@@ -342,15 +355,22 @@ impl Grant {
         })
     }
 
-    /// The instant from which disposal is owed: the earlier of the end of the
-    /// period of use and a recorded purpose end (Art. 27).
+    /// The instant from which disposal is owed: the earliest of the end of
+    /// the period of use (after the renewals in the history), a recorded
+    /// purpose end and the withdrawal of the catalog entry (Art. 27).
     pub fn disposal_trigger(&self) -> (DateTime<FixedOffset>, DisposalTrigger) {
-        match self.ended {
-            Some(end) if end.at < self.valid_until => {
-                (end.at, DisposalTrigger::PurposeEnded(end.trigger))
-            }
-            _ => (self.valid_until, DisposalTrigger::PeriodEnded),
+        let mut trigger = (self.latest_valid_until(), DisposalTrigger::PeriodEnded);
+        if let Some(end) = self.ended
+            && end.at < trigger.0
+        {
+            trigger = (end.at, DisposalTrigger::PurposeEnded(end.trigger));
         }
+        if let Some(at) = self.withdrawn_at()
+            && at < trigger.0
+        {
+            trigger = (at, DisposalTrigger::EntryWithdrawn);
+        }
+        trigger
     }
 }
 
@@ -361,14 +381,18 @@ pub enum DisposalTrigger {
     PeriodEnded,
     /// A purpose-end event was recorded.
     PurposeEnded(EndTrigger),
+    /// The catalog entry was withdrawn (Art. 27(3)).
+    EntryWithdrawn,
 }
 
 impl DisposalTrigger {
-    /// The wire name: `period_ended` or the purpose-end trigger.
+    /// The wire name: `period_ended`, the purpose-end trigger, or
+    /// `entry_withdrawn`.
     pub fn as_str(self) -> &'static str {
         match self {
             DisposalTrigger::PeriodEnded => "period_ended",
             DisposalTrigger::PurposeEnded(t) => t.as_str(),
+            DisposalTrigger::EntryWithdrawn => "entry_withdrawn",
         }
     }
 }

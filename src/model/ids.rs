@@ -214,6 +214,12 @@ impl fmt::Display for PurposeCode {
     }
 }
 
+impl std::borrow::Borrow<str> for PurposeCode {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

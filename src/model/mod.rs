@@ -1,21 +1,26 @@
 //! The domain: departments, catalog entries and their items and sharing
-//! classes, grants, purposes, the identifiers that name them, and the
-//! lifecycle transitions that change a grant.
+//! classes, grants and their history over time, purposes, the identifiers
+//! that name them, and the lifecycle transitions that change a grant.
 
 mod dataset;
 mod department;
 mod grant;
+mod history;
 mod ids;
+mod purpose;
 mod transition;
 
 pub use dataset::{
     Approval, Assessment, CatalogStatus, DataGrade, DataItem, Dataset, LegalBasis, LegalBasisKind,
-    SecretKind, Sharing, SharingClass, SharingMethod,
+    ScopeDimension, SecretKind, Sharing, SharingClass, SharingConditions, SharingMethod,
 };
 pub use department::{Department, Level, RegionCode};
 pub use grant::{
     Consent, ConsentScope, DisposalInstruction, DisposalMethod, DisposalRecord, DisposalTrigger,
     EndTrigger, Grant, GrantStatus, PurposeEnd, Suspension, Violation,
 };
+pub use history::{GrantChange, GrantEvent, Withdrawal};
 pub use ids::{DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId};
+pub(crate) use purpose::purpose_within;
+pub use purpose::{Purpose, PurposeVocabulary};
 pub use transition::{Change, Transition};

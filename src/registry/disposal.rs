@@ -1,7 +1,13 @@
 //! Purpose end and disposal (Art. 27, 40(4)): when disposal falls due and
 //! whether it is overdue.
+//!
+//! Disposal falls due the provider's number of PRC working days after the
+//! last day of the period of use (the China date of the instant just
+//! before `valid_until`, after any renewal), or after the China date of the
+//! purpose-end event or of the withdrawal of the catalog entry, whichever
+//! comes first.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta};
 use serde::Serialize;
 
 use super::Registry;
@@ -41,6 +47,7 @@ pub fn disposal_state(
     at: &DateTime<FixedOffset>,
     calendar: &Calendar,
 ) -> Result<DisposalState, CalendarError> {
+    let grant = grant.as_of(at);
     if grant.disposed.as_ref().is_some_and(|d| d.at <= *at) {
         return Ok(DisposalState::Disposed);
     }
@@ -48,7 +55,7 @@ pub fn disposal_state(
     if trigger_at > *at {
         return Ok(DisposalState::NotDue);
     }
-    let due = disposal_due(grant, calendar)?;
+    let due = disposal_due(&grant, calendar)?;
     if china_date(at) > due {
         Ok(DisposalState::Overdue { due })
     } else {
@@ -57,15 +64,50 @@ pub fn disposal_state(
 }
 
 /// The day by which disposal is owed: the provider's number of working days
-/// after the trigger's date in China Standard Time.
+/// after the trigger's day in China Standard Time — the last day of the
+/// period of use (the day of the instant just before `valid_until`, so
+/// `2026-09-01T00:00:00+08:00` and `2026-08-31T23:59:59+08:00` both end on
+/// 31 August), or the day of the purpose-end or withdrawal event. Pass the
+/// grant as it stood at the time judged ([`Grant::as_of`]).
 ///
 /// # Errors
 ///
 /// [`CalendarError`] when a needed year is not loaded.
+///
+/// # Example
+///
+/// ```
+/// use govshare::{Calendar, Grant};
+/// use govshare::lifecycle::disposal_due;
+///
+/// let grant = |until: &str| -> Result<Grant, serde_json::Error> {
+///     serde_json::from_value(serde_json::json!({"id": "g-1", "dataset": "ent-reg",
+///         "requester": "hz-hrss", "purpose": "social-insurance.enrollment-check",
+///         "basis": "b", "scenario": "s", "items": ["uscc"], "methods": ["service_interface"],
+///         "valid_from": "2025-09-01T00:00:00+08:00", "valid_until": until,
+///         "disposal": {"method": "delete", "within_working_days": 10}, "status": "active"}))
+/// };
+/// let calendar = Calendar::embedded()?;
+/// let midnight = disposal_due(&grant("2026-09-01T00:00:00+08:00")?, &calendar)?;
+/// let last_second = disposal_due(&grant("2026-08-31T23:59:59+08:00")?, &calendar)?;
+/// assert_eq!(midnight.to_string(), "2026-09-14");
+/// assert_eq!(midnight, last_second);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn disposal_due(grant: &Grant, calendar: &Calendar) -> Result<NaiveDate, CalendarError> {
-    let (trigger_at, _): (DateTime<FixedOffset>, DisposalTrigger) = grant.disposal_trigger();
+    let (trigger_at, trigger): (DateTime<FixedOffset>, DisposalTrigger) = grant.disposal_trigger();
+    let day = match trigger {
+        DisposalTrigger::PeriodEnded => china_date(
+            &trigger_at
+                .checked_sub_signed(TimeDelta::nanoseconds(1))
+                .unwrap_or(trigger_at),
+        ),
+        DisposalTrigger::PurposeEnded(_) | DisposalTrigger::EntryWithdrawn => {
+            china_date(&trigger_at)
+        }
+    };
     Ok(calendar
-        .add_working_days(china_date(&trigger_at), grant.disposal.within_working_days)?
+        .add_working_days(day, grant.disposal.within_working_days)?
         .due)
 }
 
@@ -82,7 +124,7 @@ pub struct DisposalEntry {
     pub provider: Option<DepartmentId>,
     /// The provider's required method.
     pub method: DisposalMethod,
-    /// `period_ended` or the purpose-end trigger.
+    /// `period_ended`, the purpose-end trigger, or `entry_withdrawn`.
     pub trigger: &'static str,
     /// When disposal became owed.
     #[serde(serialize_with = "crate::time::serialize_rfc3339")]
@@ -141,6 +183,7 @@ pub fn overdue_disposals(
     let mut out: Vec<DisposalEntry> = Vec::new();
     for g in registry.grants() {
         let state = disposal_state(g, at, calendar);
+        let g = g.as_of(at);
         let (due, due_error, overdue) = match state {
             Ok(DisposalState::NotDue | DisposalState::Disposed) => continue,
             Ok(DisposalState::Due { due }) => (Some(due), None, Some(false)),

@@ -1,8 +1,10 @@
 //! The facts a decision needs: the in-memory [`Registry`] loaded from JSON,
 //! the [`FactSource`] trait through which a host can serve the same facts
 //! from its own database, the checked changes that are the one way a loaded
-//! registry changes, and where each grant stands with respect to disposal.
+//! registry changes (with who may make each, and when), and where each
+//! grant stands with respect to disposal.
 
+mod authority;
 mod change;
 mod disposal;
 
@@ -12,13 +14,15 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-pub use change::CheckedChange;
+pub use change::{CheckedChange, DEFAULT_CLOCK_TOLERANCE};
 pub use disposal::{DisposalEntry, DisposalState, disposal_due, disposal_state, overdue_disposals};
 
-use crate::error::{FactError, LoadError, TransitionError};
+use crate::error::{FactError, IdError, LoadError, TransitionError};
 use crate::input::{ObjectError, check_json_depth, parse_object};
 use crate::limits::{MAX_JSON_DEPTH, MAX_REGISTRY_BYTES};
-use crate::model::{Dataset, DatasetId, Department, DepartmentId, Grant, GrantId};
+use crate::model::{
+    Dataset, DatasetId, Department, DepartmentId, Grant, GrantId, Purpose, PurposeVocabulary,
+};
 
 /// Where the engine gets the facts of one request: the requester, the
 /// dataset and the candidate grants. [`Registry`] implements it; a host can
@@ -71,12 +75,34 @@ pub trait FactSource {
             "this fact source cannot list the grants of `{requester}`"
         )))
     }
+
+    /// The version of the facts, when they come from a store: the sequence
+    /// number of the last change applied. A decision carries it as
+    /// `registry_version`. `None` (the default) for facts with no version.
+    fn registry_version(&self) -> Option<u64> {
+        None
+    }
+
+    /// The registered purpose vocabulary (DESIGN §7), if the source keeps
+    /// one. With one, a stated purpose must be registered and "under a
+    /// granted purpose" counts only between registered codes; a source
+    /// that keeps none keeps the default, and purposes are judged by their
+    /// dot-separated codes alone.
+    ///
+    /// # Errors
+    ///
+    /// A [`FactError`] when the source cannot answer.
+    fn purposes(&self) -> Result<Option<Cow<'_, PurposeVocabulary>>, FactError> {
+        Ok(None)
+    }
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RegistryDoc {
     departments: Vec<Department>,
+    #[serde(default)]
+    purposes: Option<Vec<Purpose>>,
     datasets: Vec<Dataset>,
     grants: Vec<Grant>,
 }
@@ -84,6 +110,8 @@ struct RegistryDoc {
 #[derive(Serialize)]
 struct RegistryDocRef<'a> {
     departments: &'a [Department],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purposes: Option<&'a [Purpose]>,
     datasets: &'a [Dataset],
     grants: &'a [Grant],
 }
@@ -108,11 +136,16 @@ pub struct Registry {
     departments: Vec<Department>,
     datasets: Vec<Dataset>,
     grants: Vec<Grant>,
+    purposes: Option<PurposeVocabulary>,
     department_index: HashMap<DepartmentId, usize>,
     dataset_index: HashMap<DatasetId, usize>,
     grant_index: HashMap<GrantId, usize>,
     pair_index: HashMap<(DepartmentId, DatasetId), Vec<usize>>,
     requester_index: HashMap<DepartmentId, Vec<usize>>,
+    /// See [`Registry::clock_tolerance`].
+    clock_tolerance: Option<std::time::Duration>,
+    /// See [`Registry::version`].
+    version: Option<u64>,
 }
 
 impl Registry {
@@ -160,6 +193,10 @@ impl Registry {
             if grant_index.insert(g.id.clone(), i).is_some() {
                 return Err(dup("grant", g.id.as_str()));
             }
+            check_history(g).map_err(|message| LoadError::Registry {
+                origin: origin.to_owned(),
+                message: format!("grant `{}`: {message}", g.id),
+            })?;
             pair_index
                 .entry((g.requester.clone(), g.dataset.clone()))
                 .or_default()
@@ -173,11 +210,14 @@ impl Registry {
             departments,
             datasets,
             grants,
+            purposes: None,
             department_index,
             dataset_index,
             grant_index,
             pair_index,
             requester_index,
+            clock_tolerance: None,
+            version: None,
         })
     }
 
@@ -219,7 +259,42 @@ impl Registry {
                 source,
             },
         })?;
-        Self::build(origin, doc.departments, doc.datasets, doc.grants)
+        let registry = Self::build(origin, doc.departments, doc.datasets, doc.grants)?;
+        match doc.purposes {
+            Some(purposes) => registry.vocabulary(origin, purposes),
+            None => Ok(registry),
+        }
+    }
+
+    /// The registry with a purpose vocabulary (DESIGN §7): from then on a
+    /// stated purpose must be one of its codes.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::DuplicateId`] when two purposes share a code.
+    pub fn with_purposes(self, purposes: Vec<Purpose>) -> Result<Self, LoadError> {
+        self.vocabulary("<memory>", purposes)
+    }
+
+    fn vocabulary(mut self, origin: &str, purposes: Vec<Purpose>) -> Result<Self, LoadError> {
+        let vocabulary = PurposeVocabulary::new(purposes).map_err(|e| match e {
+            IdError::Duplicate { value, .. } => LoadError::DuplicateId {
+                origin: origin.to_owned(),
+                kind: "purpose",
+                id: value,
+            },
+            other => LoadError::Registry {
+                origin: origin.to_owned(),
+                message: other.to_string(),
+            },
+        })?;
+        self.purposes = Some(vocabulary);
+        Ok(self)
+    }
+
+    /// The registered purpose vocabulary, if the registry has one.
+    pub fn purpose_vocabulary(&self) -> Option<&PurposeVocabulary> {
+        self.purposes.as_ref()
     }
 
     /// Reads and parses a registry file.
@@ -240,6 +315,7 @@ impl Registry {
     pub fn to_json(&self) -> String {
         let doc = RegistryDocRef {
             departments: &self.departments,
+            purposes: self.purposes.as_ref().map(PurposeVocabulary::purposes),
             datasets: &self.datasets,
             grants: &self.grants,
         };
@@ -293,6 +369,37 @@ impl Registry {
             .into_iter()
             .flatten()
             .filter_map(|&i| self.grants.get(i))
+    }
+
+    /// The version of a registry kept by a store: the store's sequence
+    /// number of the last change applied from its journal (0 when none
+    /// was), which decisions report as `registry_version`; `None` for a
+    /// registry that no store keeps. Only the store sets it.
+    pub fn version(&self) -> Option<u64> {
+        self.version
+    }
+
+    /// Marks the registry as kept by a store, at `version`: the sequence
+    /// number of the journal's last change applied.
+    pub(crate) fn set_version(&mut self, version: Option<u64>) {
+        self.version = version;
+    }
+
+    /// Replaces a catalog entry by its new state (a committed change).
+    fn replace_dataset(&mut self, dataset: Dataset) -> Result<(), TransitionError> {
+        let slot = self
+            .dataset_index
+            .get(&dataset.id)
+            .and_then(|&i| self.datasets.get_mut(i));
+        match slot {
+            Some(slot) => {
+                *slot = dataset;
+                Ok(())
+            }
+            None => Err(TransitionError::UnknownDataset {
+                dataset: dataset.id.to_string(),
+            }),
+        }
     }
 
     /// Replaces a grant by its new state (a committed change).
@@ -369,5 +476,39 @@ impl FactSource for Registry {
 
     fn grants_of(&self, requester: &DepartmentId) -> Result<Vec<Cow<'_, Grant>>, FactError> {
         Ok(self.iter_grants_of(requester).map(Cow::Borrowed).collect())
+    }
+
+    fn purposes(&self) -> Result<Option<Cow<'_, PurposeVocabulary>>, FactError> {
+        Ok(self.purposes.as_ref().map(Cow::Borrowed))
+    }
+
+    fn registry_version(&self) -> Option<u64> {
+        self.version
+    }
+}
+
+/// A grant's history runs forward, and its `status` says where the history
+/// leaves it.
+fn check_history(g: &Grant) -> Result<(), String> {
+    if let Some(pair) = g.history.windows(2).find(|w| match w {
+        [a, b] => b.at < a.at,
+        _ => false,
+    }) && let [a, b] = pair
+    {
+        return Err(format!(
+            "`history` runs backwards: `{}` at {} follows `{}` at {}",
+            b.change.as_str(),
+            crate::time::format_rfc3339(&b.at),
+            a.change.as_str(),
+            crate::time::format_rfc3339(&a.at)
+        ));
+    }
+    match g.status_after_history() {
+        Some(status) if status != g.status => Err(format!(
+            "`status` is `{}` but its history leaves it `{}`",
+            g.status.as_str(),
+            status.as_str()
+        )),
+        _ => Ok(()),
     }
 }

@@ -3,7 +3,7 @@
 //! survive a crash; and [`DurableRegistry`], the registry that replays it
 //! and appends to it.
 
-use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard};
 
 use serde::Serialize;
 
@@ -12,6 +12,7 @@ use crate::error::JournalError;
 use crate::limits::MAX_ID_LEN;
 use crate::model::Transition;
 use crate::registry::Registry;
+use crate::time::{Clock, SystemClock};
 
 /// A transition as a journal returns it: with its sequence number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,14 +61,23 @@ pub trait JournalStore: Send {
     fn find(&mut self, key: &str) -> Result<Option<Journaled>, JournalError>;
 
     /// Appends `transition` as change `after + 1` if the last change is
-    /// `after` (and its idempotency key, if any, is unused); it must be
-    /// durable when this returns [`Append::Recorded`].
+    /// `after` (and its idempotency key, if any, is unused), exactly as
+    /// given (stamped with its `recorded_at` by [`DurableRegistry::apply`]);
+    /// it must be durable when this returns [`Append::Recorded`].
     ///
     /// # Errors
     ///
     /// [`JournalError`] when it cannot be made durable; then nothing was
     /// appended.
     fn append(&mut self, after: u64, transition: &Transition) -> Result<Append, JournalError>;
+
+    /// The clock the store keeps, if it keeps one: a [`DurableRegistry`]
+    /// over this journal stamps its changes from it, so that a store's
+    /// records, checkpoints and changes read one time. `None` (the
+    /// default): the system clock.
+    fn clock(&self) -> Option<Arc<dyn Clock>> {
+        None
+    }
 }
 
 /// The digest of a registry, as a journal records the base it applies to.
@@ -104,40 +114,80 @@ fn same_change(a: &Transition, b: &Transition) -> bool {
     strip(a) == strip(b)
 }
 
-#[derive(Debug)]
-struct Writer<S> {
-    store: S,
-    version: u64,
-}
-
-/// A registry kept durable by a journal: a transition is checked against
-/// the latest state (with any change another process appended read
-/// first), made durable, then applied. Readers see the registry through
-/// [`DurableRegistry::registry`]; writers are serialized.
+/// A registry kept durable by a journal: a transition is stamped with the
+/// time it is recorded, checked against the latest state (with any change
+/// another process appended read first), made durable, then applied.
+/// Readers see the registry through [`DurableRegistry::registry`]; writers
+/// are serialized.
+///
+/// The registry's version ([`Registry::version`], which decisions made on
+/// it report as `registry_version`) is the journal's sequence number of the
+/// last change applied, the same number [`DurableRegistry::version`] and
+/// [`Applied::seq`] give.
 #[derive(Debug)]
 pub struct DurableRegistry<S: JournalStore = Journal> {
     registry: RwLock<Registry>,
-    writer: Mutex<Writer<S>>,
+    store: Mutex<S>,
+    clock: Arc<dyn Clock>,
 }
 
 impl<S: JournalStore> DurableRegistry<S> {
-    /// Replays the store's transitions onto `base`.
+    /// Replays the store's transitions onto `base`, each checked as of the
+    /// time it was recorded (its stored `recorded_at`). New transitions are
+    /// stamped from the store's clock ([`JournalStore::clock`]; the system
+    /// clock when it keeps none); see [`DurableRegistry::with_clock`].
     ///
     /// # Errors
     ///
     /// [`JournalError::Replay`] naming the first transition that does not
     /// apply, or the store's own errors (a damaged journal included).
     pub fn open(mut base: Registry, mut store: S) -> Result<Self, JournalError> {
-        let mut version = 0;
+        base.set_version(Some(0));
         for j in store.since(0)? {
             base.apply(&j.transition)
                 .map_err(|source| JournalError::Replay { seq: j.seq, source })?;
-            version = j.seq;
+            base.set_version(Some(j.seq));
         }
+        let clock = store.clock().unwrap_or_else(|| Arc::new(SystemClock));
         Ok(Self {
             registry: RwLock::new(base),
-            writer: Mutex::new(Writer { store, version }),
+            store: Mutex::new(store),
+            clock,
         })
+    }
+
+    /// Stamps new transitions from `clock` instead of the store's: a host
+    /// with its own trusted time, or a test that sets the time.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::{DepartmentId, Registry};
+    /// use govshare::lifecycle::{Change, Transition};
+    /// use govshare::store::{DurableRegistry, Store};
+    /// use govshare::time::{ManualClock, parse_rfc3339};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let store = Store::open(dir.path().join("govshare.db"))?;
+    /// let base = Registry::from_json_str(include_str!("../../examples/data/registry.json"))?;
+    /// let clock = ManualClock::new(parse_rfc3339("2026-11-10T09:00:00+08:00")?);
+    /// let durable = DurableRegistry::open(base.clone(), store.journal(&base)?)?.with_clock(clock);
+    /// // Grant …05 was suspended on 20 October; its provider reinstates it.
+    /// let reinstate = |at| -> Result<Transition, Box<dyn std::error::Error>> {
+    ///     Ok(Transition::new(parse_rfc3339(at)?, DepartmentId::new("hz-amr")?, "杭州市市场监督管理局",
+    ///         "已改正", Change::Reinstated { grant: "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e05".parse()? }))
+    /// };
+    /// // Dated nine days before it is recorded, it would reach back: refused.
+    /// assert!(durable.apply(&reinstate("2026-11-01T09:00:00+08:00")?).is_err());
+    /// let applied = durable.apply(&reinstate("2026-11-10T09:00:00+08:00")?)?;
+    /// assert_eq!(applied.seq, 1);
+    /// assert_eq!(durable.registry().version(), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
     }
 
     /// The registry as it stands; hold the guard briefly (writers wait).
@@ -146,12 +196,9 @@ impl<S: JournalStore> DurableRegistry<S> {
     }
 
     /// The sequence number of the last change applied: the registry's
-    /// version.
+    /// version, as [`Registry::version`] gives it.
     pub fn version(&self) -> u64 {
-        self.writer
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .version
+        self.registry().version().unwrap_or(0)
     }
 
     /// Reads and applies the changes other processes appended since; returns
@@ -161,15 +208,17 @@ impl<S: JournalStore> DurableRegistry<S> {
     ///
     /// As [`DurableRegistry::open`].
     pub fn refresh(&self) -> Result<u64, JournalError> {
-        let mut w = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        self.catch_up(&mut w)?;
-        Ok(w.version)
+        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        self.catch_up(&mut store)
     }
 
-    fn catch_up(&self, w: &mut Writer<S>) -> Result<(), JournalError> {
-        let new = w.store.since(w.version)?;
+    /// Applies what the journal holds past this registry's version; returns
+    /// the version reached. Call with the store's lock held.
+    fn catch_up(&self, store: &mut S) -> Result<u64, JournalError> {
+        let version = self.version();
+        let new = store.since(version)?;
         if new.is_empty() {
-            return Ok(());
+            return Ok(version);
         }
         let mut registry = self
             .registry
@@ -179,21 +228,25 @@ impl<S: JournalStore> DurableRegistry<S> {
             registry
                 .apply(&j.transition)
                 .map_err(|source| JournalError::Replay { seq: j.seq, source })?;
-            w.version = j.seq;
+            registry.set_version(Some(j.seq));
         }
-        Ok(())
+        Ok(registry.version().unwrap_or(0))
     }
 
-    /// Checks a transition against the latest state, makes it durable, then
-    /// applies it. On any error nothing is written and nothing changes. A
+    /// Stamps a transition with the time it is recorded (its `recorded_at`,
+    /// from this registry's clock; any value the caller set is replaced),
+    /// checks it against the latest state, makes it durable, then applies
+    /// it. On any error nothing is written and nothing changes. A
     /// transition carrying an idempotency key already recorded with the
-    /// same content is not recorded again: its earlier acknowledgement is
-    /// returned (`retried`).
+    /// same content (its `recorded_at` aside) is not recorded again: its
+    /// earlier acknowledgement is returned (`retried`).
     ///
     /// # Errors
     ///
     /// [`JournalError::Transition`] when the transition does not fit the
-    /// registry; [`JournalError::KeyConflict`] when its key was used for
+    /// registry (its state, who may make it, or when: a change that widens
+    /// what the requester may do cannot take effect before it is
+    /// recorded); [`JournalError::KeyConflict`] when its key was used for
     /// another change; [`JournalError::BadKey`]; the store's errors when
     /// it cannot be made durable.
     pub fn apply(&self, transition: &Transition) -> Result<Applied, JournalError> {
@@ -205,12 +258,12 @@ impl<S: JournalStore> DurableRegistry<S> {
                 max: MAX_ID_LEN,
             });
         }
-        let mut w = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
         for _ in 0..MAX_ATTEMPTS {
-            self.catch_up(&mut w)?;
+            let after = self.catch_up(&mut store)?;
             if let Some(key) = &transition.idempotency_key
-                && let Some(earlier) = w.store.find(key)?
-                && earlier.seq <= w.version
+                && let Some(earlier) = store.find(key)?
+                && earlier.seq <= after
             {
                 return if same_change(&earlier.transition, transition) {
                     Ok(Applied {
@@ -224,16 +277,17 @@ impl<S: JournalStore> DurableRegistry<S> {
                     })
                 };
             }
-            let checked = self.registry().check(transition)?;
-            let after = w.version;
-            match w.store.append(after, transition)? {
+            let mut stamped = transition.clone();
+            stamped.recorded_at = Some(self.clock.now());
+            let checked = self.registry().check(&stamped)?;
+            match store.append(after, &stamped)? {
                 Append::Recorded { seq } => {
                     let mut registry = self
                         .registry
                         .write()
                         .unwrap_or_else(PoisonError::into_inner);
                     registry.commit(checked)?;
-                    w.version = seq;
+                    registry.set_version(Some(seq));
                     return Ok(Applied {
                         seq,
                         retried: false,

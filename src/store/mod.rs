@@ -16,7 +16,6 @@
 //! [`Store::import_records`], verified as they are read.
 
 mod chain;
-mod clock;
 mod crypto;
 mod export;
 mod journal;
@@ -25,7 +24,6 @@ mod sqlite;
 mod verify;
 
 pub use chain::{Checkpoint, CheckpointKind, Position, PrunedRange};
-pub use clock::{Clock, SystemClock};
 pub use crypto::{HashAlgorithm, PublicKey, SM2_DEFAULT_ID, SignatureAlgorithm, SigningKey};
 pub use export::{verify_export, verify_export_reader};
 pub use journal::{Append, Applied, DurableRegistry, JournalStore, Journaled, registry_digest};

@@ -60,6 +60,72 @@ pub fn load_engine(policies_dir: Option<&Path>) -> Result<Engine, WireError> {
     Ok(builder.build()?)
 }
 
+/// How an engine is built beyond its policies, as JSON: the options a host
+/// without the Rust builder can set.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EngineOptions {
+    /// The live-use clock guard: deny a request whose `at` lies farther
+    /// than this many seconds from the system clock (`GS-CLOCK-SKEW`).
+    #[serde(default)]
+    max_clock_skew_seconds: Option<u64>,
+}
+
+/// Builds an engine as [`load_engine`] does, with options given as a JSON
+/// object: `{"max_clock_skew_seconds": 300}` switches on the clock guard
+/// for live use (`GS-CLOCK-SKEW` when a request's `at` lies farther than
+/// that from the system clock); `{}` is replay, as [`load_engine`].
+///
+/// # Errors
+///
+/// As [`load_engine`], and for the options: [`WireError::Limit`] over
+/// [`MAX_REQUEST_BYTES`] or nested deeper than [`MAX_JSON_DEPTH`],
+/// [`WireError::InvalidUtf8`], [`WireError::InvalidJson`], and
+/// [`WireError::Load`] with [`LoadError::Options`] for an unknown key or a
+/// value of the wrong type (`LOAD_FAILED`).
+///
+/// # Example
+///
+/// ```
+/// use govshare::wire::{evaluate_json, load_engine_with_options, load_registry_json};
+///
+/// let engine = load_engine_with_options(None, br#"{"max_clock_skew_seconds": 300}"#)?;
+/// let registry = load_registry_json(include_bytes!("../../examples/data/registry.json"))?;
+/// // A request for 2 March 2026, judged live long after: denied.
+/// let decision: serde_json::Value = serde_json::from_str(&evaluate_json(
+///     &engine, &registry, include_bytes!("../../examples/data/requests/01-allow.json"))?)?;
+/// assert_eq!(decision["reasons"][0]["rule"], "GS-CLOCK-SKEW");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_engine_with_options(
+    policies_dir: Option<&Path>,
+    options: &[u8],
+) -> Result<Engine, WireError> {
+    check_size("options size in bytes", options.len(), MAX_REQUEST_BYTES)?;
+    let text = utf8("options", options)?;
+    check_depth(text, MAX_JSON_DEPTH)?;
+    let options: EngineOptions = serde_json::from_str(text).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            WireError::InvalidJson {
+                what: "options",
+                message: format!("engine options: {e}"),
+            }
+        } else {
+            WireError::Load(LoadError::Options {
+                message: e.to_string(),
+            })
+        }
+    })?;
+    let mut builder = match policies_dir {
+        Some(dir) => Engine::builder().policies_dir(dir),
+        None => Engine::builder(),
+    };
+    if let Some(seconds) = options.max_clock_skew_seconds {
+        builder = builder.max_clock_skew(std::time::Duration::from_secs(seconds));
+    }
+    Ok(builder.build()?)
+}
+
 /// Parses a registry in the wire format from bytes.
 ///
 /// # Errors

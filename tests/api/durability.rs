@@ -2,18 +2,19 @@
 //! refuses files that are not stores, and shows every alteration.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use govshare::audit::{Query, Record, RecordSink, UseCategory, UseEvent};
 use govshare::lifecycle::{Change, Transition};
 use govshare::store::{
-    Append, Clock, DurableRegistry, Journal, JournalStore, SignatureAlgorithm, SignatureCheck,
+    Append, Applied, DurableRegistry, Journal, JournalStore, SignatureAlgorithm, SignatureCheck,
     SigningKey, Store, StoreOptions, verify_export,
 };
+use govshare::time::ManualClock;
 use govshare::{
-    DisposalMethod, EndTrigger, Engine, GrantId, JournalError, Place, RecordError, StoreError,
-    UsageRequest, Violation,
+    DepartmentId, DisposalMethod, EndTrigger, Engine, GrantId, JournalError, Place, RecordError,
+    StoreError, UsageRequest, Violation,
 };
 
 use super::common::{DEMO, demo, t};
@@ -26,41 +27,104 @@ fn id(s: &str) -> GrantId {
     s.parse().unwrap()
 }
 
-/// A clock a test sets.
-#[derive(Debug)]
-pub struct TestClock(pub Mutex<DateTime<FixedOffset>>);
-
-impl TestClock {
-    pub fn at(s: &str) -> Arc<Self> {
-        Arc::new(Self(Mutex::new(t(s))))
-    }
-    pub fn set(&self, s: &str) {
-        *self.0.lock().unwrap() = t(s);
-    }
+fn dept(s: &str) -> DepartmentId {
+    DepartmentId::new(s).unwrap()
 }
 
-impl Clock for TestClock {
-    fn now(&self) -> DateTime<FixedOffset> {
-        *self.0.lock().unwrap()
-    }
+/// A clock a test sets, showing `s`.
+pub fn clock_at(s: &str) -> ManualClock {
+    ManualClock::new(t(s))
 }
 
+/// Store options whose clock is `clock`.
+pub fn clocked(clock: &ManualClock) -> StoreOptions {
+    StoreOptions::new().clock(Arc::new(clock.clone()))
+}
+
+/// The demo's transitions, each made by a department allowed to make it
+/// (the provider suspends, reinstates and consents; the requester ends a
+/// purpose and records a disposal), and each stamped as recorded at its own
+/// instant, as [`Durable::apply`] records it.
 pub fn transitions() -> Vec<Transition> {
-    let tr =
-        |at: &str, change| Transition::new(t(at), "杭州市数据资源管理局", "依第二十七条", change);
-    vec![
-        Transition::for_violation(id(G1), Violation::ScopeExpansion, t("2026-03-03T09:00:00+08:00"), t("2026-03-17T18:00:00+08:00"), "杭州市市场监督管理局", "超范围调用身份证号"),
-        tr("2026-03-10T09:00:00+08:00", Change::Reinstated { grant: id(G1) }),
+    let tr = |at: &str, by: &str, change| {
+        Transition::new(
+            t(at),
+            dept(by),
+            "杭州市数据资源管理局",
+            "依第二十七条",
+            change,
+        )
+    };
+    let mut all = vec![
+        Transition::for_violation(id(G1), Violation::ScopeExpansion, t("2026-03-03T09:00:00+08:00"), t("2026-03-17T18:00:00+08:00"), dept("hz-amr"), "杭州市市场监督管理局", "超范围调用身份证号"),
+        tr("2026-03-10T09:00:00+08:00", "hz-amr", Change::Reinstated { grant: id(G1) }),
         tr(
             "2026-03-11T09:00:00+08:00",
+            "hz-psb",
             Change::ConsentAdded {
                 grant: id(G3),
                 consent: serde_json::from_value(serde_json::json!({"kind": "item", "value": "household_address", "at": "2026-03-11T09:00:00+08:00"})).unwrap(),
             },
         ),
-        tr("2026-06-01T09:00:00+08:00", Change::PurposeEnded { grant: id(G3), trigger: EndTrigger::PurposeAchieved }),
-        tr("2026-07-02T09:00:00+08:00", Change::DisposalRecorded { grant: id(G4), method: DisposalMethod::Anonymize, attested_by: "市民政局数据安全员".into() }),
-    ]
+        tr("2026-06-01T09:00:00+08:00", "hz-housing", Change::PurposeEnded { grant: id(G3), trigger: EndTrigger::PurposeAchieved }),
+        tr("2026-07-02T09:00:00+08:00", "hz-civil", Change::DisposalRecorded { grant: id(G4), method: DisposalMethod::Anonymize, attested_by: "市民政局数据安全员".into() }),
+    ];
+    for tr in &mut all {
+        tr.recorded_at = Some(tr.at);
+    }
+    all
+}
+
+/// A durable registry over a store's journal whose clock a test sets: each
+/// change is recorded at its own instant unless the test says otherwise,
+/// so widening changes (reinstatement, consent) do not reach back.
+#[derive(Debug)]
+pub struct Durable {
+    registry: DurableRegistry,
+    clock: ManualClock,
+}
+
+impl Durable {
+    /// Over the journal of `store` (a journal of the host's own with
+    /// [`Durable::over_journal`]).
+    pub fn over(store: &Store) -> Self {
+        Self::over_journal(store.journal(&demo()).unwrap())
+    }
+
+    pub fn over_journal(journal: Journal) -> Self {
+        let clock = clock_at("2026-01-01T00:00:00+08:00");
+        let registry = DurableRegistry::open(demo(), journal)
+            .unwrap()
+            .with_clock(clock.clone());
+        Self { registry, clock }
+    }
+
+    /// Applies `tr` recorded at its own instant.
+    pub fn apply(&self, tr: &Transition) -> Result<Applied, JournalError> {
+        self.apply_recorded(tr, tr.at)
+    }
+
+    /// Applies `tr` recorded at `now`.
+    pub fn apply_recorded(
+        &self,
+        tr: &Transition,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Applied, JournalError> {
+        self.clock.set(now);
+        self.registry.apply(tr)
+    }
+
+    pub fn into_registry(self) -> govshare::Registry {
+        self.registry.into_registry()
+    }
+}
+
+impl std::ops::Deref for Durable {
+    type Target = DurableRegistry;
+
+    fn deref(&self) -> &DurableRegistry {
+        &self.registry
+    }
 }
 
 pub fn event(i: usize) -> Record {
@@ -75,8 +139,8 @@ pub fn event(i: usize) -> Record {
     })
 }
 
-fn durable(store: &Store) -> DurableRegistry {
-    DurableRegistry::open(demo(), store.journal(&demo()).unwrap()).unwrap()
+fn durable(store: &Store) -> Durable {
+    Durable::over(store)
 }
 
 fn replayed(path: &Path) -> govshare::Registry {
@@ -148,26 +212,99 @@ fn a_store_replays_to_the_same_registry_and_decisions() {
         let applied = d.apply(tr).unwrap();
         assert_eq!(applied.seq, i as u64 + 1);
         assert!(!applied.retried);
+        // One version: the journal's sequence number, as the store, the
+        // durable registry and the registry itself give it.
+        assert_eq!(d.version(), applied.seq);
+        assert_eq!(d.registry().version(), Some(applied.seq));
     }
-    assert_eq!(d.version(), 5);
     let live = d.into_registry();
     let mut direct = demo();
     for tr in transitions() {
         direct.apply(&tr).unwrap();
     }
+    // Replayed now, months after the changes were recorded: each is checked
+    // as of its stored `recorded_at`, so the reinstatement and the consent
+    // (which widen, and may not reach back before their recording) replay.
     let again = replayed(&path);
+    assert_eq!(again.version(), Some(5));
     assert_eq!(again.to_json(), direct.to_json());
     assert_eq!(live.to_json(), direct.to_json());
     let engine = Engine::builder().build().unwrap();
-    let request = UsageRequest::from_json(&format!(
-        r#"{{"requester": "hz-housing", "dataset": "hh-reg", "grant": "{G3}", "action": "use",
-            "purpose": "housing.subsidy-eligibility", "items": ["name"], "at": "2026-06-02T10:00:00+08:00"}}"#
-    ))
-    .unwrap();
-    let a = engine.evaluate(&request, &direct);
-    let b = engine.evaluate(&request, &again);
-    assert_eq!(a.rule_ids(), b.rule_ids());
-    assert_eq!(a.rule_ids(), ["GS-PURPOSE-ENDED"]);
+    let requests = [
+        (
+            G1,
+            "access",
+            r#""method": "service_interface","#,
+            "social-insurance.enrollment-check",
+            r#"["uscc"]"#,
+            "2026-03-05T10:00:00+08:00",
+        ),
+        (
+            G1,
+            "access",
+            r#""method": "service_interface","#,
+            "social-insurance.enrollment-check",
+            r#"["uscc"]"#,
+            "2026-03-12T10:00:00+08:00",
+        ),
+        (
+            G3,
+            "use",
+            "",
+            "housing.subsidy-eligibility",
+            r#"["household_address"]"#,
+            "2026-04-01T10:00:00+08:00",
+        ),
+        (
+            G3,
+            "use",
+            "",
+            "housing.subsidy-eligibility",
+            r#"["name"]"#,
+            "2026-06-02T10:00:00+08:00",
+        ),
+        (
+            G4,
+            "use",
+            "",
+            "social-assistance.minimum-living-allowance",
+            r#"["name"]"#,
+            "2026-07-03T10:00:00+08:00",
+        ),
+    ];
+    let mut seen = Vec::new();
+    for (g, action, method, purpose, items, at) in requests {
+        let grant = demo().get_grant(&id(g)).cloned().unwrap();
+        let request = UsageRequest::from_json(&format!(
+            r#"{{"requester": "{}", "dataset": "{}", "grant": "{g}", "action": "{action}", {method}
+                "purpose": "{purpose}", "items": {items}, "at": "{at}"}}"#,
+            grant.requester, grant.dataset
+        ))
+        .unwrap();
+        let a = engine.evaluate(&request, &direct);
+        let b = engine.evaluate(&request, &again);
+        assert_eq!(
+            (a.outcome(), a.rule_ids(), a.obligations()),
+            (b.outcome(), b.rule_ids(), b.obligations())
+        );
+        // A decision on the replayed registry names the journal's last
+        // change, so a host can compare it with what it wrote.
+        assert_eq!(b.registry_version(), Some(5));
+        assert_eq!(a.registry_version(), None);
+        seen.push(a.rule_ids().join(","));
+    }
+    // G1 is judged as it stood: suspended on 5 March, reinstated by the
+    // 12th; purpose end and disposal carry their own times.
+    assert_eq!(
+        seen,
+        [
+            "GS-GRANT-SUSPENDED",
+            "GS-PERMIT",
+            "GS-PERMIT",
+            "GS-PURPOSE-ENDED",
+            "GS-PURPOSE-ENDED,GS-DISPOSED"
+        ]
+    );
     // A journal belongs to its base registry.
     let mut other = demo();
     other.apply(&transitions()[0]).unwrap();
@@ -186,9 +323,12 @@ fn a_retried_change_is_recognised_by_its_idempotency_key() {
     suspend.idempotency_key = Some("case-2026-0303".into());
     let first = d.apply(&suspend).unwrap();
     assert!(!first.retried);
-    // The retry (after a lost acknowledgement) is the same change: its
-    // earlier acknowledgement, nothing new written.
-    let again = d.apply(&suspend).unwrap();
+    // The retry (after a lost acknowledgement, an hour later) is the same
+    // change: its earlier acknowledgement, nothing new written. The time it
+    // is recorded is the store's, not part of the change.
+    let again = d
+        .apply_recorded(&suspend, t("2026-03-03T10:00:00+08:00"))
+        .unwrap();
     assert_eq!((again.seq, again.retried), (first.seq, true));
     // Even through another handle, after a restart.
     let d2 = durable(&store);
@@ -204,6 +344,7 @@ fn a_retried_change_is_recognised_by_its_idempotency_key() {
     // A refused transition writes nothing.
     let reinstate_active = Transition::new(
         t("2026-03-10T09:00:00+08:00"),
+        dept("hz-psb"),
         "x",
         "y",
         Change::Reinstated { grant: id(G3) },
@@ -245,6 +386,7 @@ fn concurrent_writers_in_one_process_are_serialized() {
                     let consent = serde_json::json!({"kind": "recipient", "value": format!("dept-{i}-{k}"), "at": "2026-03-11T09:00:00+08:00"});
                     d.apply(&Transition::new(
                         t("2026-03-11T09:00:00+08:00"),
+                        dept("hz-psb"),
                         "x",
                         "y",
                         Change::ConsentAdded { grant: id(G3), consent: serde_json::from_value(consent).unwrap() },
@@ -435,27 +577,19 @@ fn records_are_queried_by_grant_requester_dataset_and_time() {
 
 fn signed_store(
     path: &Path,
-    clock: Arc<TestClock>,
+    clock: &ManualClock,
     algorithm: SignatureAlgorithm,
 ) -> (Store, SigningKey) {
     let key = SigningKey::generate(algorithm).unwrap();
-    let store = Store::open_with(
-        path,
-        StoreOptions::new().signing_key(key.clone()).clock(clock),
-    )
-    .unwrap();
+    let store = Store::open_with(path, clocked(clock).signing_key(key.clone())).unwrap();
     (store, key)
 }
 
 #[test]
 fn retention_counts_from_the_stores_clock_never_from_the_callers() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = TestClock::at("2026-03-02T10:00:00+08:00");
-    let (store, key) = signed_store(
-        &dir.path().join("r.db"),
-        clock.clone(),
-        SignatureAlgorithm::Sm2,
-    );
+    let clock = clock_at("2026-03-02T10:00:00+08:00");
+    let (store, key) = signed_store(&dir.path().join("r.db"), &clock, SignatureAlgorithm::Sm2);
     // Records whose `at` is backdated to 2020 are still appended now.
     let mut old = event(0);
     if let Record::UseEvent(e) = &mut old {
@@ -463,7 +597,7 @@ fn retention_counts_from_the_stores_clock_never_from_the_callers() {
     }
     store.record(&old).unwrap();
     store.record(&event(1)).unwrap();
-    clock.set("2027-01-01T00:00:00+08:00");
+    clock.set(t("2027-01-01T00:00:00+08:00"));
     store.record(&event(2)).unwrap();
     // A cutoff the store's clock does not allow is refused, whatever the
     // caller believes "now" is: nothing is pruned.
@@ -475,7 +609,7 @@ fn retention_counts_from_the_stores_clock_never_from_the_callers() {
     assert_eq!(store.prune(allowed).unwrap().records, 0);
     assert_eq!(store.verify(None).unwrap().record.entries, 3);
     // Three years and a day after the first appends, they go — only they.
-    clock.set("2029-03-03T10:00:00+08:00");
+    clock.set(t("2029-03-03T10:00:00+08:00"));
     let pruned = store.prune(t("2026-03-03T10:00:00+08:00")).unwrap();
     assert_eq!(pruned.records, 2);
     let anchor = pruned.anchor.unwrap();
@@ -497,8 +631,8 @@ fn retention_counts_from_the_stores_clock_never_from_the_callers() {
 fn a_forged_prune_anchor_does_not_pass() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.db");
-    let clock = TestClock::at("2026-03-02T10:00:00+08:00");
-    let (store, key) = signed_store(&path, clock, SignatureAlgorithm::Sm2);
+    let clock = clock_at("2026-03-02T10:00:00+08:00");
+    let (store, key) = signed_store(&path, &clock, SignatureAlgorithm::Sm2);
     for i in 0..8 {
         store.record(&event(i)).unwrap();
     }
@@ -550,7 +684,7 @@ fn a_cut_tail_is_damage() {
     let path = dir.path().join("r.db");
     let (store, key) = signed_store(
         &path,
-        TestClock::at("2026-03-02T10:00:00+08:00"),
+        &clock_at("2026-03-02T10:00:00+08:00"),
         SignatureAlgorithm::Ed25519,
     );
     for i in 0..6 {
@@ -582,7 +716,7 @@ fn a_store_created_with_a_key_needs_it_to_write() {
     let path = dir.path().join("r.db");
     let (store, key) = signed_store(
         &path,
-        TestClock::at("2026-03-02T10:00:00+08:00"),
+        &clock_at("2026-03-02T10:00:00+08:00"),
         SignatureAlgorithm::Sm2,
     );
     store.record(&event(0)).unwrap();
@@ -646,12 +780,13 @@ fn a_journal_store_of_the_hosts_own_is_driven_the_same_way() {
             })
         }
     }
-    let d = DurableRegistry::open(demo(), Memory::default()).unwrap();
+    let d = DurableRegistry::open(demo(), Memory::default())
+        .unwrap()
+        .with_clock(clock_at("2026-03-03T09:00:00+08:00"));
     let mut tr = transitions()[0].clone();
     tr.idempotency_key = Some("k".into());
     assert!(!d.apply(&tr).unwrap().retried);
     assert!(d.apply(&tr).unwrap().retried);
-    let _: Option<Journal> = None;
 }
 
 #[test]
@@ -660,7 +795,7 @@ fn an_export_verifies_with_the_same_chain_and_imports_check_the_old_files() {
     let path = dir.path().join("s.db");
     let (store, key) = signed_store(
         &path,
-        TestClock::at("2026-03-02T10:00:00+08:00"),
+        &clock_at("2026-03-02T10:00:00+08:00"),
         SignatureAlgorithm::Sm2,
     );
     let d = durable(&store);
@@ -773,22 +908,21 @@ fn a_prune_racing_appends_loses_nothing_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.db");
     let key = SigningKey::generate(SignatureAlgorithm::Ed25519).unwrap();
-    let open = |clock: Arc<TestClock>| {
+    let open = |clock: ManualClock| {
         Store::open_with(
             &path,
-            StoreOptions::new()
+            clocked(&clock)
                 .signing_key(key.clone())
-                .clock(clock)
                 .busy_timeout(std::time::Duration::from_secs(30)),
         )
         .unwrap()
     };
-    let old = open(TestClock::at("2026-03-02T10:00:00+08:00"));
+    let old = open(clock_at("2026-03-02T10:00:00+08:00"));
     for i in 0..50 {
         old.record(&event(i)).unwrap();
     }
-    let appender = open(TestClock::at("2029-03-05T10:00:00+08:00"));
-    let pruner = open(TestClock::at("2029-03-06T10:00:00+08:00"));
+    let appender = open(clock_at("2029-03-05T10:00:00+08:00"));
+    let pruner = open(clock_at("2029-03-06T10:00:00+08:00"));
     let writer = std::thread::spawn(move || {
         (0..200)
             .map(|i| appender.record(&event(1000 + i)).unwrap().seq)

@@ -338,6 +338,7 @@ mod overdue_policy {
         cleared
             .apply(&govshare::lifecycle::Transition::new(
                 super::super::common::t("2026-07-08T10:00:00+08:00"),
+                "hz-civil".parse().unwrap(),
                 "杭州市民政局",
                 "已匿名化处理",
                 govshare::lifecycle::Change::DisposalRecorded {

@@ -75,15 +75,50 @@ fn broken() -> Registry {
         let mut up = grant("g-backflow-up", "ent-public", "zj-amr");
         up["backflow"] = json!(true);
         grants.push(up);
+        // A condition the entry does not state, on an ordinary grant.
+        let mut extra = grant("g-extra-conditions", "ent-public", "hz-tax");
+        extra["conditions"] = json!(["每次调用须书面报批"]);
+        grants.push(extra);
+    })
+}
+
+/// A registry with a purpose vocabulary and structured conditions that
+/// break every rule about them.
+fn broken_with_vocabulary() -> Registry {
+    demo_with(|v| {
+        v["purposes"] = json!([
+            {"code": "tax", "name": "税收征管"},
+            {"code": "tax.check", "name": "税务核验", "parent": "tax"},
+            {"code": "tax.audit", "name": "税务稽查", "parent": "social"},
+            {"code": "housing", "name": "住房保障", "parent": "tax"}
+        ]);
+        let datasets = v["datasets"].as_array_mut().unwrap();
+        datasets.push(json!({"id": "scoped", "name": "限定范围目录", "provider": "hz-amr", "status": "published",
+            "items": [{"name": "uscc", "grade": "general"}],
+            "sharing": {"class": "conditional", "scope": "本市市场监管部门", "uses": ["市场监管"],
+                        "conditions": {"regions": ["330100"], "levels": [], "departments": ["hz-amr", "hz-nobody"],
+                                       "purposes": ["market-regulation", "tax"]}},
+            "methods": ["service_interface"], "format": "database", "update_frequency": "daily"}));
+        let grants = v["grants"].as_array_mut().unwrap();
+        grants.push(grant("g-outside", "scoped", "hz-tax"));
+        let mut legacy = grant("g-legacy-purpose", "ent-public", "hz-tax");
+        legacy["purpose"] = json!("tax.legacy");
+        grants.push(legacy);
     })
 }
 
 #[test]
 fn every_catalog_code_is_found_and_documented() {
-    let found: BTreeSet<&str> = codes(&broken()).into_iter().collect();
+    let found: BTreeSet<&str> = codes(&broken())
+        .into_iter()
+        .chain(codes(&broken_with_vocabulary()))
+        .collect();
     let documented: BTreeSet<&str> = CATALOG_CODES.iter().map(|(c, _, _)| *c).collect();
     assert_eq!(found, documented, "found and documented codes differ");
-    for f in validate(&broken()) {
+    for f in validate(&broken())
+        .into_iter()
+        .chain(validate(&broken_with_vocabulary()))
+    {
         let (_, severity, articles) = CATALOG_CODES.iter().find(|(c, _, _)| *c == f.code).unwrap();
         assert_eq!(f.severity, *severity, "{}", f.code);
         assert_eq!(f.articles.join(","), *articles, "{}", f.code);
@@ -192,6 +227,7 @@ fn approve() -> ReplyDecision {
             method: DisposalMethod::Delete,
             within_working_days: 10,
         },
+        conditions: Vec::new(),
     }
 }
 
@@ -288,6 +324,7 @@ fn approving_yields_a_grant_no_wider_than_asked() {
     registry
         .apply(&Transition::new(
             t("2025-10-09T10:00:00+08:00"),
+            "hz-amr".parse().unwrap(),
             "市场监管局",
             "批准",
             Change::GrantApproved {
@@ -314,6 +351,7 @@ fn approving_yields_a_grant_no_wider_than_asked() {
             method: DisposalMethod::Delete,
             within_working_days: 10,
         },
+        conditions: Vec::new(),
     };
     let err = reply(
         &application(),
@@ -556,8 +594,19 @@ fn a_not_shared_application_is_refused_with_its_legal_basis() {
     );
 }
 
+/// A transition by the provider of the demo's `ent-reg` and `ent-public`.
 fn transition(change: Change, at: &str) -> Transition {
-    Transition::new(t(at), "杭州市数据资源管理局", "依第二十七条", change)
+    by("hz-amr", change, at)
+}
+
+fn by(department: &str, change: Change, at: &str) -> Transition {
+    Transition::new(
+        t(at),
+        DepartmentId::new(department).unwrap(),
+        "杭州市数据资源管理局",
+        "依第二十七条",
+        change,
+    )
 }
 
 fn id(s: &str) -> GrantId {
@@ -576,6 +625,7 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
         govshare::Violation::ScopeExpansion,
         t("2026-03-03T09:00:00+08:00"),
         t("2026-03-17T18:00:00+08:00"),
+        DepartmentId::new("hz-amr").unwrap(),
         "杭州市市场监督管理局",
         "超范围调用法定代表人身份证号",
     );
@@ -583,12 +633,16 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
     let g = registry.get_grant(&id(G1)).unwrap();
     assert_eq!(g.status, GrantStatus::Suspended);
     assert_eq!(g.suspension.as_ref().unwrap().by, "杭州市市场监督管理局");
-    // A suspended grant denies.
+    // A suspended grant denies the uses judged while it is suspended; a use
+    // the day before still stands (01-allow is dated 2 March).
     let engine = Engine::builder().build().unwrap();
     let allow = UsageRequest::from_json(include_str!("../../examples/data/requests/01-allow.json"))
         .unwrap();
+    assert!(engine.evaluate(&allow, &registry).is_allow());
+    let mut during = allow.clone();
+    during.at = t("2026-03-05T10:00:00+08:00");
     assert_eq!(
-        engine.evaluate(&allow, &registry).rule_ids(),
+        engine.evaluate(&during, &registry).rule_ids(),
         ["GS-GRANT-SUSPENDED"]
     );
     assert!(matches!(
@@ -602,6 +656,11 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
         ))
         .unwrap();
     assert!(engine.evaluate(&allow, &registry).is_allow());
+    assert_eq!(
+        engine.evaluate(&during, &registry).rule_ids(),
+        ["GS-GRANT-SUSPENDED"],
+        "a reinstatement does not reach back into the suspension"
+    );
     assert!(registry.get_grant(&id(G1)).unwrap().suspension.is_none());
     // Reinstating an active grant, terminating without suspension: errors.
     assert!(
@@ -614,7 +673,10 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
     );
     let err = registry
         .apply(&transition(
-            Change::Terminated { grant: id(G1) },
+            Change::Terminated {
+                grant: id(G1),
+                refused_at: None,
+            },
             "2026-03-11T09:00:00+08:00",
         ))
         .unwrap_err();
@@ -622,7 +684,10 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
     // G5 is suspended in the demo; its correction failed.
     registry
         .apply(&transition(
-            Change::Terminated { grant: id(G5) },
+            Change::Terminated {
+                grant: id(G5),
+                refused_at: None,
+            },
             "2026-11-04T09:00:00+08:00",
         ))
         .unwrap();
@@ -655,6 +720,7 @@ fn a_violation_suspends_correction_reinstates_failure_terminates() {
         govshare::Violation::PurposeChange,
         t("2026-03-20T09:00:00+08:00"),
         t("2026-03-19T09:00:00+08:00"),
+        DepartmentId::new("hz-amr").unwrap(),
         "x",
         "y",
     );
@@ -677,7 +743,8 @@ fn purpose_end_and_disposal_transitions() {
     registry.apply(&end).unwrap();
     let err = registry.apply(&end).unwrap_err();
     assert!(err.to_string().contains("already ended"), "{err}");
-    let wrong = transition(
+    let wrong = by(
+        "hz-hrss",
         Change::DisposalRecorded {
             grant: id(G1),
             method: DisposalMethod::Archive,
@@ -695,7 +762,8 @@ fn purpose_end_and_disposal_transitions() {
         registry.get_grant(&id(G1)).unwrap().disposed.is_none(),
         "a refused receipt changes nothing"
     );
-    let unsigned = transition(
+    let unsigned = by(
+        "hz-hrss",
         Change::DisposalRecorded {
             grant: id(G1),
             method: DisposalMethod::Delete,
@@ -704,7 +772,8 @@ fn purpose_end_and_disposal_transitions() {
         "2026-04-02T12:00:00+08:00",
     );
     assert!(registry.apply(&unsigned).is_err());
-    let right = transition(
+    let right = by(
+        "hz-hrss",
         Change::DisposalRecorded {
             grant: id(G1),
             method: DisposalMethod::Delete,
@@ -805,7 +874,8 @@ fn disposals_due_and_overdue_oldest_first() {
     // A receipt clears it.
     let mut cleared = registry.clone();
     cleared
-        .apply(&transition(
+        .apply(&by(
+            "hz-civil",
             Change::DisposalRecorded {
                 grant: id(G4),
                 method: DisposalMethod::Anonymize,

@@ -9,8 +9,10 @@
 )]
 
 mod common;
+mod conditions;
 mod durability;
 mod engine;
 mod hostile;
 mod lifecycle;
 mod tamper;
+mod time;

@@ -5,15 +5,11 @@
 use std::path::Path;
 
 use govshare::audit::RecordSink as _;
-use govshare::store::{
-    DurableRegistry, SignatureAlgorithm, SigningKey, Store, StoreOptions, verify_export,
-    verify_export_reader,
-};
+use govshare::store::{SignatureAlgorithm, SigningKey, Store, verify_export, verify_export_reader};
 use govshare::{Log, Place, RecordError, StoreError};
 use rusqlite::types::Value;
 
-use super::common::demo;
-use super::durability::{TestClock, event, transitions};
+use super::durability::{Durable, clock_at, clocked, event, transitions};
 
 /// A signed store with two journal changes (one with an idempotency key),
 /// three usage records and two checkpoints.
@@ -21,13 +17,12 @@ fn small_store(path: &Path) -> SigningKey {
     let key = SigningKey::generate(SignatureAlgorithm::Sm2).unwrap();
     let store = Store::open_with(
         path,
-        StoreOptions::new()
+        clocked(&clock_at("2026-03-02T10:00:00+08:00"))
             .signing_key(key.clone())
-            .clock(TestClock::at("2026-03-02T10:00:00+08:00"))
             .checkpoint_every(3),
     )
     .unwrap();
-    let d = DurableRegistry::open(demo(), store.journal(&demo()).unwrap()).unwrap();
+    let d = Durable::over(&store);
     let mut first = transitions()[0].clone();
     first.idempotency_key = Some("k-1".into());
     d.apply(&first).unwrap();

@@ -3,7 +3,8 @@
  * against the static and the dynamic library, under AddressSanitizer with
  * UBSan, and under Valgrind.
  *
- * They cover every exported function; every status that a caller can
+ * They cover every exported function (govshare_engine_new_with_options and
+ * its clock guard for live use included); every status that a caller can
  * provoke (NULL_PARAMETER for each pointer, INVALID_UTF8, INVALID_JSON,
  * INVALID_REQUEST, LOAD_FAILED, LIMIT_EXCEEDED, IO); outputs left untouched
  * on error (and error_out untouched on success); freeing NULL; and 8 threads
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "govshare.h"
 
@@ -594,6 +596,106 @@ static void test_io(void) {
     free(missing_dir);
 }
 
+/* An engine built with options; returns the status and leaves
+ * `*engine_out` and `*error` as the call left them. */
+static govshare_status new_with_options(const buffer *options, govshare_engine **engine_out,
+                                        char **error) {
+    return govshare_engine_new_with_options(NULL, registry.data, registry.len,
+                                            options != NULL ? options->data : NULL,
+                                            options != NULL ? options->len : 0, engine_out, error);
+}
+
+/* A request under the demo's first grant, at the current system time. */
+static buffer request_now(void) {
+    char now[32];
+    time_t t = time(NULL);
+    const struct tm *utc = gmtime(&t);
+    if (utc == NULL || strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", utc) == 0) {
+        exit(2);
+    }
+    char json[512];
+    snprintf(json, sizeof json,
+             "{\"requester\": \"hz-hrss\", \"dataset\": \"ent-reg\", \"action\": \"use\","
+             " \"purpose\": \"social-insurance.enrollment-check\", \"items\": [\"uscc\"],"
+             " \"at\": \"%s\"}",
+             now);
+    return text(json);
+}
+
+static void test_clock_guard(void) {
+    /* Replay: `{}` judges any time, as govshare_engine_new does. */
+    buffer replay = text("{}");
+    govshare_engine *engine = ENGINE_SENTINEL;
+    char *error = STRING_SENTINEL;
+    govshare_status s = new_with_options(&replay, &engine, &error);
+    CHECK(s == GOVSHARE_STATUS_OK && engine != ENGINE_SENTINEL && error == STRING_SENTINEL);
+    char *decision = NULL;
+    s = govshare_engine_evaluate(engine, demo[0].json.data, demo[0].json.len, &decision, NULL);
+    CHECK(s == GOVSHARE_STATUS_OK && decided(decision, &demo[0]));
+    govshare_string_free(decision);
+    govshare_engine_free(engine);
+    free(replay.data);
+
+    /* Live: the demo's request of 2 March 2026 lies far from the clock. */
+    buffer live = text("{\"max_clock_skew_seconds\": 300}");
+    engine = ENGINE_SENTINEL;
+    s = new_with_options(&live, &engine, NULL);
+    CHECK(s == GOVSHARE_STATUS_OK && engine != ENGINE_SENTINEL);
+    decision = NULL;
+    s = govshare_engine_evaluate(engine, demo[0].json.data, demo[0].json.len, &decision, NULL);
+    CHECK(s == GOVSHARE_STATUS_OK);
+    CHECK_MSG(decision != NULL && strncmp(decision, "{\"decision\":\"deny\"", strlen("{\"decision\":\"deny\"")) == 0 &&
+                  strstr(decision, "\"rule\":\"GS-CLOCK-SKEW\"") != NULL &&
+                  strstr(decision, "\"engine_time\":") != NULL &&
+                  strstr(decision, "\"at\":\"2026-03-02T10:00:00+08:00\"") != NULL,
+              "%s", decision != NULL ? decision : "(none)");
+    govshare_string_free(decision);
+    /* A request at the present time is judged on its merits. */
+    buffer now = request_now();
+    decision = NULL;
+    s = govshare_engine_evaluate(engine, now.data, now.len, &decision, NULL);
+    CHECK(s == GOVSHARE_STATUS_OK);
+    CHECK_MSG(decision != NULL && strstr(decision, "GS-CLOCK-SKEW") == NULL, "%s",
+              decision != NULL ? decision : "(none)");
+    govshare_string_free(decision);
+    free(now.data);
+    govshare_engine_free(engine);
+    free(live.data);
+
+    /* Bad options build nothing. */
+    struct {
+        const char *options;
+        govshare_status want;
+        const char *phrase;
+    } bad[] = {
+        {"{\"max_skew\": 300}", GOVSHARE_STATUS_LOAD_FAILED, "unknown field `max_skew`"},
+        {"{\"max_clock_skew_seconds\": -1}", GOVSHARE_STATUS_LOAD_FAILED, "engine options"},
+        {"{\"max_clock_skew_seconds\": ", GOVSHARE_STATUS_INVALID_JSON, "engine options"},
+        {"{\"max_clock_skew_seconds\": \"5\xff\"}", GOVSHARE_STATUS_INVALID_UTF8,
+         "options is not valid UTF-8"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        buffer options = text(bad[i].options);
+        engine = ENGINE_SENTINEL;
+        error = STRING_SENTINEL;
+        s = new_with_options(&options, &engine, &error);
+        CHECK_MSG(engine == ENGINE_SENTINEL, "options %zu: engine_out untouched on error", i);
+        expect_error_at(__FILE__, __LINE__, s, bad[i].want, error, bad[i].phrase);
+        free(options.data);
+    }
+    engine = ENGINE_SENTINEL;
+    error = STRING_SENTINEL;
+    s = new_with_options(NULL, &engine, &error);
+    CHECK(engine == ENGINE_SENTINEL);
+    expect_error_at(__FILE__, __LINE__, s, GOVSHARE_STATUS_NULL_PARAMETER, error, "options_json");
+    buffer ok = text("{}");
+    error = STRING_SENTINEL;
+    s = govshare_engine_new_with_options(NULL, registry.data, registry.len, ok.data, ok.len, NULL,
+                                         &error);
+    expect_error_at(__FILE__, __LINE__, s, GOVSHARE_STATUS_NULL_PARAMETER, error, "engine_out");
+    free(ok.data);
+}
+
 /* `depth` opening brackets then `depth` closing ones, inside `prefix` and
  * `suffix`. */
 static buffer nested(const char *prefix, size_t depth, const char *suffix) {
@@ -781,6 +883,7 @@ int main(int argc, char **argv) {
     test_invalid_request(engine);
     test_load_failed();
     test_io();
+    test_clock_guard();
     test_limits(engine);
     test_threads(engine);
     govshare_engine_free(engine);

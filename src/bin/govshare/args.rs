@@ -1,6 +1,7 @@
 //! The command line: every command, its flags and their help.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use govshare::{Engine, SharingClass};
@@ -42,9 +43,13 @@ pub struct PolicyArgs {
 }
 
 impl PolicyArgs {
-    /// The engine these flags describe.
-    pub fn engine(&self) -> Result<Engine, CliError> {
+    /// The engine these flags describe, with the live-use clock guard when
+    /// a maximum skew is given.
+    pub fn engine(&self, max_clock_skew: Option<Duration>) -> Result<Engine, CliError> {
         let mut builder = Engine::builder();
+        if let Some(skew) = max_clock_skew {
+            builder = builder.max_clock_skew(skew);
+        }
         if let Some(dir) = &self.policies {
             builder = builder.policies_dir(dir);
         }
@@ -80,12 +85,20 @@ pub enum Command {
         request: PathBuf,
         #[command(flatten)]
         policy: PolicyArgs,
+        /// Live use: deny the request (`GS-CLOCK-SKEW`) when its `at` lies
+        /// farther than this from the system clock, such as `300`, `90s`,
+        /// `5m` or `1h`. Without it the request is replayed at its `at`.
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        max_clock_skew: Option<Duration>,
         /// Output format.
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
-    /// Check a registry against the Regulation (Art. 2–3, 13–27); exits 1
-    /// when any error-severity finding exists.
+    /// Check a registry against the Regulation (Art. 2â3, 13â27, 39) and
+    /// report how much of it is enforced by code; exits 1 when any
+    /// error-severity finding exists. Suspensions past their deadline to
+    /// correct at `--at` are warnings (Art. 27(2)). `--format json` prints
+    /// `{"findings": [...], "coverage": {...}}`.
     Check {
         /// The registry.
         #[arg(long, value_name = "FILE")]
@@ -94,6 +107,27 @@ pub enum Command {
         /// registry (opened read-only).
         #[arg(long, value_name = "STORE")]
         journal: Option<PathBuf>,
+        /// The time to judge deadlines at, RFC 3339 with an offset; the
+        /// system clock without it.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// List suspended grants whose deadline to correct has passed with no
+    /// reinstatement or termination, oldest deadline first (Art. 27(2)).
+    Corrections {
+        /// The registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// A journal of lifecycle changes to replay onto the registry.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        /// The time to judge at, RFC 3339 with an offset; the system clock
+        /// without it.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
@@ -192,9 +226,11 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         calendar: Option<PathBuf>,
     },
-    /// Apply a lifecycle transition (consent, purpose end, disposal receipt,
-    /// suspension, reinstatement, termination, a new grant) and append it to
-    /// the journal before returning (Art. 25, 27).
+    /// Apply a lifecycle transition (a new grant, consent, renewal,
+    /// amendment, purpose end, disposal receipt, suspension, reinstatement,
+    /// termination, withdrawal of a catalog entry), stamped with the time it
+    /// is recorded, and append it to the journal before returning (Art. 21,
+    /// 25, 27).
     Apply {
         /// The base registry.
         #[arg(long, value_name = "FILE")]
@@ -389,4 +425,25 @@ impl From<ClassArg> for SharingClass {
             ClassArg::NotShared => SharingClass::NotShared,
         }
     }
+}
+
+/// A duration on the command line: whole seconds, or a number followed by
+/// `s`, `m` or `h`.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, ""),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration such as `300`, `90s`, `5m` or `1h`"))?;
+    let seconds = match unit {
+        "" | "s" => Some(n),
+        "m" => n.checked_mul(60),
+        "h" => n.checked_mul(3600),
+        _ => None,
+    };
+    seconds
+        .map(Duration::from_secs)
+        .ok_or_else(|| format!("`{text}` is not a duration such as `300`, `90s`, `5m` or `1h`"))
 }

@@ -89,7 +89,7 @@ pub fn journaled(path: &Path, journal: Option<&Path>) -> Result<Registry, CliErr
     let store = Store::open_read_only(journal).map_err(|e| CliError::store(&e))?;
     let j = store.journal(&base).map_err(|e| CliError::journal(&e))?;
     Ok(DurableRegistry::open(base, j)
-        .map_err(|e| CliError::journal(&e))?
+        .map_err(|e| CliError::journal_in(journal.display(), &e))?
         .into_registry())
 }
 
@@ -108,7 +108,8 @@ pub fn writable_store(path: &Path, key: Option<&Path>) -> Result<Store, CliError
     Store::open_with(path, options).map_err(|e| CliError::store(&e))
 }
 
-/// Opens a store's journal over `base` for writing, and replays it.
+/// Opens a store's journal over `base` for writing, and replays it. New
+/// transitions are stamped from the store's clock (the system clock).
 pub fn open_durable(
     journal: &Path,
     base: Registry,
@@ -116,5 +117,5 @@ pub fn open_durable(
 ) -> Result<DurableRegistry, CliError> {
     let store = writable_store(journal, key)?;
     let j = store.journal(&base).map_err(|e| CliError::journal(&e))?;
-    DurableRegistry::open(base, j).map_err(|e| CliError::journal(&e))
+    DurableRegistry::open(base, j).map_err(|e| CliError::journal_in(journal.display(), &e))
 }

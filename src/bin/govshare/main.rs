@@ -5,9 +5,11 @@
 //! deny — read the output) and for a clean check; 1 when `check`,
 //! `application`, `reply` or `record verify` finds a problem; 2 for a
 //! malformed request, registry or command line (a file given as a store
-//! that is not one included); 3 when the policies or the calendar cannot
-//! be loaded; 4 when a store fails: its lock is held, the disk is full, a
-//! write or fsync fails, or its content does not verify.
+//! that is not one included), or a refused transition (who may make it,
+//! when, or the grant's state); 3 when the policies or the calendar cannot
+//! be loaded; 4 when a store (the journal, the usage record) fails: its
+//! lock is held, the disk is full, a write or fsync fails, or its content
+//! does not verify or replay.
 
 mod args;
 mod cmd;
@@ -65,12 +67,31 @@ impl CliError {
     }
 
     /// A journal error: the store's failures as [`CliError::store`]; a
-    /// refused or conflicting change, or a bad file to import, is input.
+    /// refused transition (who may make it, when, or the grant's state), a
+    /// conflicting or bad idempotency key, a registry that is not the
+    /// journal's base, or a bad file to import is input (2); a journal
+    /// that cannot be replayed or kept moving is a store failure (4).
     pub fn journal(e: &JournalError) -> Self {
         match e {
             JournalError::Store(s) => Self::store_in(s, e),
-            JournalError::Contended { .. } => CliError::Store(govshare::error_report(e)),
-            _ => CliError::input(e),
+            JournalError::Transition(_)
+            | JournalError::KeyConflict { .. }
+            | JournalError::BadKey { .. }
+            | JournalError::OtherBase { .. }
+            | JournalError::Corrupt { .. }
+            | JournalError::Io { .. } => CliError::input(e),
+            _ => CliError::Store(govshare::error_report(e)),
+        }
+    }
+
+    /// A journal error while replaying the journal at `origin`: as
+    /// [`CliError::journal`], naming the store when the error does not.
+    pub fn journal_in(origin: impl std::fmt::Display, e: &JournalError) -> Self {
+        match (Self::journal(e), e) {
+            (CliError::Store(m), JournalError::Replay { .. } | JournalError::Contended { .. }) => {
+                CliError::Store(format!("{origin}: {m}"))
+            }
+            (other, _) => other,
         }
     }
 

@@ -17,7 +17,6 @@ use serde::Serialize;
 use super::chain::{
     self, Checked, Checkpoint, CheckpointKind, Header, JournalRow, Position, PrunedRange, RecordRow,
 };
-use super::clock::{Clock, SystemClock};
 use super::crypto::{HashAlgorithm, PublicKey, SignatureAlgorithm, SigningKey};
 use super::export;
 use super::journal::{Append, JournalStore, Journaled, registry_digest};
@@ -28,7 +27,7 @@ use crate::engine::UsageRequest;
 use crate::error::{Break, JournalError, Log, Place, RecordError, StoreError};
 use crate::model::Transition;
 use crate::registry::Registry;
-use crate::time::{format_rfc3339, parse_rfc3339};
+use crate::time::{Clock, SystemClock, format_rfc3339, parse_rfc3339};
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
@@ -73,8 +72,9 @@ impl StoreOptions {
         self
     }
 
-    /// The clock that stamps records and checkpoints (the system clock
-    /// by default).
+    /// The clock that stamps records, checkpoints and the changes of the
+    /// store's journal, and by which retention is counted (the system
+    /// clock by default; a [`crate::time::ManualClock`] in tests).
     #[must_use]
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
@@ -1711,5 +1711,9 @@ impl JournalStore for Journal {
 
     fn append(&mut self, after: u64, transition: &Transition) -> Result<Append, JournalError> {
         self.store.append_transition(&self.base, after, transition)
+    }
+
+    fn clock(&self) -> Option<Arc<dyn Clock>> {
+        Some(Arc::clone(&self.store.inner.clock))
     }
 }

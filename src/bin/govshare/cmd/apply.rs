@@ -19,6 +19,9 @@ pub fn run(
     let mut t: Transition = serde_json::from_str(&text).map_err(|e| {
         CliError::Input(format!("{}: invalid transition: {e}", transition.display()))
     })?;
+    // The store stamps the time it records the change; a time given here
+    // is not the caller's to set.
+    t.recorded_at = None;
     // The same transition applied twice is one change: without a key of
     // its own, the digest of its content names it.
     if t.idempotency_key.is_none() {
@@ -32,17 +35,17 @@ pub fn run(
     let key = t.idempotency_key.as_deref().unwrap_or_default();
     if applied.retried {
         emit!(
-            "already recorded: {} of grant `{}` is change {} in {} (idempotency key `{key}`); nothing new was written",
+            "already recorded: {} of {} is change {} in {} (idempotency key `{key}`); nothing new was written",
             t.change.kind(),
-            t.change.grant_id(),
+            t.change.subject(),
             applied.seq,
             journal.display()
         );
     } else {
         emit!(
-            "applied {} to grant `{}`; recorded as change {} in {} (idempotency key `{key}`)",
+            "applied {} to {}; recorded as change {} in {} (idempotency key `{key}`)",
             t.change.kind(),
-            t.change.grant_id(),
+            t.change.subject(),
             applied.seq,
             journal.display()
         );

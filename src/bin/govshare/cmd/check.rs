@@ -1,23 +1,46 @@
-//! `govshare check`: a registry against the Regulation.
+//! `govshare check`: a registry against the Regulation, and how much of it
+//! the engine enforces by code.
 
 use std::path::Path;
 
-use govshare::lifecycle::validate;
+use govshare::lifecycle::{Coverage, Finding, coverage, validate_at};
+use govshare::time::{Clock as _, SystemClock};
 
 use crate::args::Format;
-use crate::io::{emit, journaled, print_json};
+use crate::io::{emit, journaled, print_json, time_arg};
 use crate::{CliError, Exit};
 
-pub fn run(registry: &Path, journal: Option<&Path>, format: Format) -> Result<Exit, CliError> {
+/// The JSON output: the findings and the coverage report.
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    findings: &'a [Finding],
+    coverage: &'a Coverage,
+}
+
+pub fn run(
+    registry: &Path,
+    journal: Option<&Path>,
+    at: Option<&str>,
+    format: Format,
+) -> Result<Exit, CliError> {
+    let at = match at {
+        Some(at) => time_arg("at", at)?,
+        None => SystemClock.now(),
+    };
     let registry = journaled(registry, journal)?;
-    let findings = validate(&registry);
+    let findings = validate_at(&registry, &at);
+    let coverage = coverage(&registry);
     let errors = findings.iter().filter(|f| f.is_error()).count();
     match format {
-        Format::Json => print_json(&findings),
+        Format::Json => print_json(&Report {
+            findings: &findings,
+            coverage: &coverage,
+        }),
         Format::Text => {
             for f in &findings {
                 emit!("{f}");
             }
+            emit!("{}", coverage.to_string().trim_end());
             emit!(
                 "{errors} errors, {} warnings in {} departments, {} catalog entries, {} grants",
                 findings.len() - errors,

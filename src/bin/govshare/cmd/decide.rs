@@ -1,6 +1,7 @@
 //! `govshare decide`: one usage request against a registry.
 
 use std::path::Path;
+use std::time::Duration;
 
 use govshare::UsageRequest;
 
@@ -11,19 +12,20 @@ use crate::{CliError, Exit};
 pub fn run(
     registry: &Path,
     journal: Option<&Path>,
-    record: Option<&Path>,
-    key: Option<&Path>,
+    // The usage record's store, and the key that signs it.
+    record: Option<(&Path, Option<&Path>)>,
     request: &Path,
     policy: &PolicyArgs,
+    max_clock_skew: Option<Duration>,
     format: Format,
 ) -> Result<Exit, CliError> {
-    let engine = policy.engine()?;
+    let engine = policy.engine(max_clock_skew)?;
     let registry = journaled(registry, journal)?;
     let text = read_input(request)?;
     let request_value =
         UsageRequest::from_json(&text).map_err(|e| CliError::input_in(request.display(), &e))?;
     let decision = engine.evaluate(&request_value, &registry);
-    if let Some(path) = record {
+    if let Some((path, key)) = record {
         // The decision is printed only once its record is committed.
         writable_store(path, key)?
             .record_decision(&request_value, &decision)

@@ -3,6 +3,7 @@
 mod application;
 mod apply;
 mod check;
+mod corrections;
 mod deadline;
 mod decide;
 mod disposals;
@@ -26,21 +27,29 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
             key,
             request,
             policy,
+            max_clock_skew,
             format,
         } => decide::run(
             &registry,
             journal.as_deref(),
-            record.as_deref(),
-            key.signing_key.as_deref(),
+            record.as_deref().map(|r| (r, key.signing_key.as_deref())),
             &request,
             &policy,
+            max_clock_skew,
             format,
         ),
         Command::Check {
             registry,
             journal,
+            at,
             format,
-        } => check::run(&registry, journal.as_deref(), format),
+        } => check::run(&registry, journal.as_deref(), at.as_deref(), format),
+        Command::Corrections {
+            registry,
+            journal,
+            at,
+            format,
+        } => corrections::run(&registry, journal.as_deref(), at.as_deref(), format),
         Command::Deadline {
             received,
             class,

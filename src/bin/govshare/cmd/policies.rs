@@ -5,7 +5,7 @@ use crate::io::emit;
 use crate::{CliError, Exit};
 
 pub fn run(policy: &PolicyArgs, format: Format) -> Result<Exit, CliError> {
-    let engine = policy.engine()?;
+    let engine = policy.engine(None)?;
     match format {
         Format::Json => {
             let out = serde_json::json!({

@@ -33,8 +33,17 @@ pub fn run(
         None => (answered(&base)?, None),
     };
     if let (Some(durable), Some(grant)) = (&durable, &outcome.grant) {
+        // The provider approves (Art. 21); its sharing-office head signs.
+        let provider = durable
+            .registry()
+            .get_dataset(&grant.dataset)
+            .map(|d| d.provider.clone())
+            .ok_or_else(|| {
+                CliError::Input(format!("dataset `{}` is not in the catalog", grant.dataset))
+            })?;
         let mut t = Transition::new(
             answer.replied_at,
+            provider,
             answer.approval.by.clone(),
             format!("approval of application `{}`", app.id),
             Change::GrantApproved {
