@@ -319,17 +319,35 @@ fn a_retried_change_is_recognised_by_its_idempotency_key() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path().join("s.db")).unwrap();
     let d = durable(&store);
+    // As a caller sends it: not yet recorded.
     let mut suspend = transitions()[0].clone();
+    suspend.recorded_at = None;
     suspend.idempotency_key = Some("case-2026-0303".into());
-    let first = d.apply(&suspend).unwrap();
+    let first = d
+        .apply_recorded(&suspend, t("2026-03-03T09:30:00+08:00"))
+        .unwrap();
     assert!(!first.retried);
+    let stored = |store: &Store| {
+        let mut j = store.journal(&demo()).unwrap();
+        j.find("case-2026-0303").unwrap().unwrap().transition
+    };
+    assert_eq!(
+        stored(&store).recorded_at,
+        Some(t("2026-03-03T09:30:00+08:00")),
+        "stamped by the store's clock, not the caller"
+    );
     // The retry (after a lost acknowledgement, an hour later) is the same
-    // change: its earlier acknowledgement, nothing new written. The time it
-    // is recorded is the store's, not part of the change.
+    // change, though the change stored carries a `recorded_at` the retry
+    // does not: the time of recording is the store's, not part of the
+    // change. Its earlier acknowledgement is returned, nothing new written.
     let again = d
-        .apply_recorded(&suspend, t("2026-03-03T10:00:00+08:00"))
+        .apply_recorded(&suspend, t("2026-03-03T10:30:00+08:00"))
         .unwrap();
     assert_eq!((again.seq, again.retried), (first.seq, true));
+    assert_eq!(
+        stored(&store).recorded_at,
+        Some(t("2026-03-03T09:30:00+08:00"))
+    );
     // Even through another handle, after a restart.
     let d2 = durable(&store);
     assert_eq!(d2.apply(&suspend).unwrap(), again);
