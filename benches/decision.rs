@@ -655,9 +655,8 @@ fn lifecycle(c: &mut Criterion) {
             black_box(calendar.add_working_days(starts[i], 10).unwrap())
         })
     });
-    let dir = std::env::temp_dir().join(format!("govshare-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let log = govshare::store::RecordLog::open(dir.join("usage.jsonl")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let log = govshare::store::Store::open(dir.path().join("usage.db")).unwrap();
     let w = workload(10);
     let decisions: Vec<_> = w
         .requests
@@ -676,7 +675,6 @@ fn lifecycle(c: &mut Criterion) {
         })
     });
     drop(log);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 criterion_group!(benches, decisions, scale, throughput, lifecycle);

@@ -45,7 +45,7 @@
 //! | [`lifecycle`] | catalog validation, applications and replies, transitions, disposals |
 //! | [`audit`] | the Art. 29 usage record: records and the sink trait |
 //! | `import` | catalog spreadsheets (xlsx, CSV) into a registry (feature `import`) |
-//! | [`store`] | durable state: the registry journal and the record log |
+//! | [`store`] | durable state in SQLite: the registry journal, the usage record, signed checkpoints |
 //! | [`report`] | the self-check report (合规体检报告): its data, and its HTML (feature `report-html`) |
 //! | [`wire`] | the JSON wire API (bytes in, JSON out) |
 //! | [`ffi`] | the C ABI's statuses |
@@ -88,8 +88,9 @@ pub use decision::{
 };
 pub use engine::{Action, Engine, EngineBuilder, UsageRequest};
 pub use error::{
-    Break, CalendarError, FactError, IdError, ImportError, InstantError, JournalError, LoadError,
-    RecordError, ReplyError, RequestError, TransitionError, WireError, error_report,
+    Break, CalendarError, FactError, IdError, ImportError, InstantError, JournalError, KeyError,
+    LoadError, Log, Place, RecordError, ReplyError, RequestError, StoreError, TransitionError,
+    WireError, error_report,
 };
 pub use model::{
     Approval, Assessment, CatalogStatus, Consent, ConsentScope, DataGrade, DataItem, Dataset,

@@ -170,42 +170,55 @@ fn disposals_and_duplicates() {
     assert!(!stdout(&dup).contains("phone:"));
 }
 
+const SUSPEND: &str = r#"{"at": "2026-03-01T09:00:00+08:00", "by": "hz-amr", "actor": "杭州市市场监督管理局", "reason": "超范围调用",
+    "change": {"kind": "suspended", "grant": "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01",
+               "violation": "scope_expansion", "correct_by": "2026-03-15T18:00:00+08:00"}}"#;
+
+fn apply(journal: &str, transition: &str) -> Output {
+    govshare(&[
+        "apply",
+        "--registry",
+        REGISTRY,
+        "--journal",
+        journal,
+        "--transition",
+        transition,
+    ])
+}
+
 #[test]
 fn apply_keeps_a_journal_that_decide_reads() {
-    let scratch = scratch();
-    let dir = scratch.path();
-    let journal = dir.join("journal.jsonl").display().to_string();
-    let suspend = write(
-        dir,
-        "suspend.json",
-        r#"{"at": "2026-03-01T09:00:00+08:00", "by": "hz-amr", "actor": "杭州市市场监督管理局", "reason": "超范围调用",
-            "change": {"kind": "suspended", "grant": "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01",
-                       "violation": "scope_expansion", "correct_by": "2026-03-15T18:00:00+08:00"}}"#,
-    );
-    let out = govshare(&[
-        "apply",
-        "--registry",
-        REGISTRY,
-        "--journal",
-        &journal,
-        "--transition",
-        &suspend,
-    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("govshare.db").display().to_string();
+    let suspend = write(dir.path(), "suspend.json", SUSPEND);
+    let out = apply(&journal, &suspend);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let again = govshare(&[
-        "apply",
-        "--registry",
-        REGISTRY,
-        "--journal",
-        &journal,
-        "--transition",
-        &suspend,
-    ]);
-    assert_eq!(again.status.code(), Some(2));
     assert!(
-        stderr(&again).contains("already suspended"),
+        stdout(&out).contains("recorded as change 1"),
         "{}",
-        stderr(&again)
+        stdout(&out)
+    );
+    // Applying the same transition again (a retry after a lost
+    // acknowledgement) is recognised, not duplicated.
+    let again = apply(&journal, &suspend);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("already recorded") && stdout(&again).contains("change 1"),
+        "{}",
+        stdout(&again)
+    );
+    // Another suspension of the same grant is refused: bad input, exit 2.
+    let other = write(
+        dir.path(),
+        "other.json",
+        &SUSPEND.replace("超范围调用", "再次超范围调用"),
+    );
+    let refused = apply(&journal, &other);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("already suspended"),
+        "{}",
+        stderr(&refused)
     );
     let decided = govshare(&[
         "decide",
@@ -218,21 +231,319 @@ fn apply_keeps_a_journal_that_decide_reads() {
     ]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&decided)).unwrap();
     assert_eq!(v["reasons"][0]["rule"], "GS-GRANT-SUSPENDED");
-    // A torn tail is reported on stderr and cut off.
-    let mut bytes = std::fs::read(&journal).unwrap();
-    bytes.extend_from_slice(b"{\"seq\":2,\"transi");
-    std::fs::write(&journal, bytes).unwrap();
-    let torn = govshare(&[
+    let verify = govshare(&["record", "verify", &journal]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    assert!(
+        stdout(&verify).contains("journal 1 entries"),
+        "{}",
+        stdout(&verify)
+    );
+}
+
+#[test]
+fn a_mistyped_path_destroys_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    // The issue's three cases: a one-line JSON file given as the record, the
+    // registry given as the journal, a text file given to a read-only decide.
+    let victim = write(
+        dir.path(),
+        "victim.json",
+        &serde_json::json!({"note": "x".repeat(7_500)}).to_string(),
+    );
+    let registry = write(
+        dir.path(),
+        "reg.json",
+        &std::fs::read_to_string(REGISTRY).unwrap(),
+    );
+    let notes = write(dir.path(), "notes.txt", "第一行\n第二行\n最后一行没有换行");
+    let suspend = write(dir.path(), "suspend.json", SUSPEND);
+    let before: Vec<Vec<u8>> = [&victim, &registry, &notes]
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    let runs = [
+        govshare(&[
+            "decide",
+            "--registry",
+            REGISTRY,
+            "--request",
+            ALLOW,
+            "--record",
+            &victim,
+        ]),
+        apply(&registry, &suspend),
+        govshare(&[
+            "decide",
+            "--registry",
+            REGISTRY,
+            "--request",
+            ALLOW,
+            "--journal",
+            &notes,
+        ]),
+        govshare(&["record", "verify", &registry]),
+        govshare(&["record", "query", &notes]),
+    ];
+    for out in &runs {
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(out));
+        assert!(
+            stderr(out).contains("not a govshare store"),
+            "{}",
+            stderr(out)
+        );
+        assert!(
+            stdout(out).is_empty(),
+            "no decision is printed: {}",
+            stdout(out)
+        );
+    }
+    let after: Vec<Vec<u8>> = [&victim, &registry, &notes]
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    assert_eq!(before, after, "every file byte-for-byte untouched");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        4,
+        "no file was created"
+    );
+}
+
+#[test]
+fn a_held_lock_is_a_store_failure_and_readers_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("govshare.db").display().to_string();
+    let suspend = write(dir.path(), "suspend.json", SUSPEND);
+    assert_eq!(apply(&store, &suspend).status.code(), Some(0));
+    let decide_record = || {
+        govshare(&[
+            "decide",
+            "--registry",
+            REGISTRY,
+            "--request",
+            ALLOW,
+            "--journal",
+            &store,
+            "--record",
+            &store,
+        ])
+    };
+    assert_eq!(decide_record().status.code(), Some(0));
+    // Another process holds the write lock, mid-change.
+    let holder = rusqlite::Connection::open(&store).unwrap();
+    holder
+        .execute_batch("BEGIN IMMEDIATE; UPDATE govshare_heads SET seq = seq;")
+        .unwrap();
+    // A reinstatement widens what the requester may do: it is dated now,
+    // when it is recorded (it may not reach back).
+    let now = chrono::Utc::now().with_timezone(&govshare::time::china_offset());
+    let reinstate = write(
+        dir.path(),
+        "reinstate.json",
+        &format!(
+            r#"{{"at": "{}", "by": "hz-amr", "actor": "x", "reason": "已整改",
+            "change": {{"kind": "reinstated", "grant": "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01"}}}}"#,
+            rfc3339(&now)
+        ),
+    );
+    for out in [apply(&store, &reinstate), decide_record()] {
+        assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+        assert!(stderr(&out).contains("locked"), "{}", stderr(&out));
+        assert!(
+            stdout(&out).is_empty(),
+            "nothing acknowledged: {}",
+            stdout(&out)
+        );
+    }
+    // Read-only commands need no lock.
+    let read = govshare(&[
         "decide",
         "--registry",
         REGISTRY,
-        "--journal",
-        &journal,
         "--request",
         ALLOW,
+        "--journal",
+        &store,
     ]);
-    assert_eq!(torn.status.code(), Some(0));
-    assert!(stderr(&torn).contains("torn"), "{}", stderr(&torn));
+    assert_eq!(read.status.code(), Some(0), "{}", stderr(&read));
+    assert_eq!(
+        govshare(&["record", "verify", &store]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        govshare(&["record", "query", &store]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        govshare(&["check", "--registry", REGISTRY, "--journal", &store])
+            .status
+            .code(),
+        Some(0)
+    );
+    holder.execute_batch("ROLLBACK").unwrap();
+    let verify = govshare(&["record", "verify", &store]);
+    assert!(
+        stdout(&verify).contains("journal 1 entries")
+            && stdout(&verify).contains("record 1 entries"),
+        "{}",
+        stdout(&verify)
+    );
+}
+
+#[test]
+fn an_edited_journal_is_a_store_failure_naming_the_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("govshare.db").display().to_string();
+    let suspend = write(dir.path(), "suspend.json", SUSPEND);
+    assert_eq!(apply(&store, &suspend).status.code(), Some(0));
+    rusqlite::Connection::open(&store)
+        .unwrap()
+        .execute_batch("UPDATE govshare_journal SET transition = CAST(replace(CAST(transition AS TEXT), '2026-03-15', '2027-03-15') AS BLOB)")
+        .unwrap();
+    let out = govshare(&[
+        "decide",
+        "--registry",
+        REGISTRY,
+        "--request",
+        ALLOW,
+        "--journal",
+        &store,
+    ]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("journal change 1"),
+        "{}",
+        stderr(&out)
+    );
+    let verify = govshare(&["record", "verify", &store]);
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(
+        stdout(&verify).contains("journal change 1"),
+        "{}",
+        stdout(&verify)
+    );
+}
+
+#[test]
+fn signed_stores_export_verify_and_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).display().to_string();
+    let (key, public) = (d("key.pem"), d("public.pem"));
+    let out = govshare(&[
+        "key",
+        "generate",
+        "--algorithm",
+        "sm2",
+        "--private",
+        &key,
+        "--public",
+        &public,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let store = d("govshare.db");
+    for _ in 0..3 {
+        let out = govshare(&[
+            "decide",
+            "--registry",
+            REGISTRY,
+            "--request",
+            ALLOW,
+            "--record",
+            &store,
+            "--signing-key",
+            &key,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    // Without its key a signed store is not written.
+    let out = govshare(&[
+        "decide",
+        "--registry",
+        REGISTRY,
+        "--request",
+        ALLOW,
+        "--record",
+        &store,
+    ]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let verify = govshare(&["record", "verify", &store, "--public-key", &public]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    assert!(
+        stdout(&verify).contains("record 3 entries"),
+        "{}",
+        stdout(&verify)
+    );
+    let export = d("export.jsonl");
+    let out = govshare(&["record", "export", &store, "--output", &export]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let verify = govshare(&["record", "verify", &export, "--public-key", &public]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    // Another deployment's key: not this store's signer.
+    let (k2, p2) = (d("k2.pem"), d("p2.pem"));
+    govshare(&[
+        "key",
+        "generate",
+        "--algorithm",
+        "ed25519",
+        "--private",
+        &k2,
+        "--public",
+        &p2,
+    ]);
+    let wrong = govshare(&["record", "verify", &export, "--public-key", &p2]);
+    assert_eq!(wrong.status.code(), Some(1), "{}", stdout(&wrong));
+    // An edited export line is named.
+    let text = std::fs::read_to_string(&export).unwrap();
+    std::fs::write(&export, text.replacen("\"allow\"", "\"deny\"", 1)).unwrap();
+    let broken = govshare(&["record", "verify", &export]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(stdout(&broken).contains("line 2"), "{}", stdout(&broken));
+    let checkpoints = govshare(&["record", "checkpoints", &store]);
+    assert_eq!(checkpoints.status.code(), Some(0));
+    let before = stdout(&checkpoints).lines().count();
+    // The operator seals the logs now; without the key the store refuses.
+    let unsigned = govshare(&["record", "checkpoint", &store]);
+    assert_eq!(unsigned.status.code(), Some(4), "{}", stderr(&unsigned));
+    let seal = govshare(&["record", "checkpoint", &store, "--signing-key", &key]);
+    assert_eq!(seal.status.code(), Some(0), "{}", stderr(&seal));
+    assert!(
+        stdout(&seal).contains("record through 3"),
+        "{}",
+        stdout(&seal)
+    );
+    let checkpoints = govshare(&["record", "checkpoints", &store]);
+    assert_eq!(stdout(&checkpoints).lines().count(), before + 1);
+    assert!(
+        stdout(&checkpoints).contains("\"manual\""),
+        "{}",
+        stdout(&checkpoints)
+    );
+    let verify = govshare(&["record", "verify", &store, "--public-key", &public]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    let q = govshare(&[
+        "record",
+        "query",
+        &store,
+        "--grant",
+        "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01",
+    ]);
+    assert_eq!(stdout(&q).lines().count(), 3);
+    // A record too young to prune.
+    let prune = govshare(&[
+        "record",
+        "prune",
+        &store,
+        "--before",
+        "2030-01-01T00:00:00+08:00",
+        "--signing-key",
+        &key,
+    ]);
+    assert_eq!(prune.status.code(), Some(2), "{}", stderr(&prune));
+    assert!(
+        stderr(&prune).contains("cannot be pruned"),
+        "{}",
+        stderr(&prune)
+    );
 }
 
 #[test]
@@ -270,7 +581,7 @@ fn reply_records_an_approved_grant() {
             ts(0)
         ),
     );
-    let journal = dir.path().join("journal.jsonl").display().to_string();
+    let journal = dir.path().join("govshare.db").display().to_string();
     let out = govshare(&[
         "reply",
         "--registry",
@@ -325,10 +636,10 @@ fn reply_records_an_approved_grant() {
 }
 
 #[test]
-fn record_verify_names_a_tampered_line() {
+fn record_verify_names_a_tampered_record() {
     let scratch = scratch();
     let dir = scratch.path();
-    let log = dir.join("usage.jsonl").display().to_string();
+    let log = dir.join("govshare.db").display().to_string();
     for _ in 0..3 {
         let out = govshare(&[
             "decide",
@@ -344,7 +655,7 @@ fn record_verify_names_a_tampered_line() {
     let ok = govshare(&["record", "verify", &log]);
     assert_eq!(ok.status.code(), Some(0));
     assert!(
-        stdout(&ok).contains("3 entries, chain intact"),
+        stdout(&ok).contains("record 3 entries") && stdout(&ok).contains("intact"),
         "{}",
         stdout(&ok)
     );
@@ -356,15 +667,22 @@ fn record_verify_names_a_tampered_line() {
         "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01",
     ]);
     assert_eq!(stdout(&q).lines().count(), 3);
-    let text = std::fs::read_to_string(&log)
+    // The first decision rewritten from allow to deny, in place.
+    rusqlite::Connection::open(&log)
         .unwrap()
-        .replacen("\"allow\"", "\"deny\"", 2);
-    std::fs::write(&log, text).unwrap();
+        .execute_batch("UPDATE govshare_records SET record = CAST(replace(CAST(record AS TEXT), '\"allow\"', '\"deny\"') AS BLOB) WHERE seq = 1")
+        .unwrap();
     let broken = govshare(&["record", "verify", &log]);
     assert_eq!(broken.status.code(), Some(1));
-    assert!(stdout(&broken).contains("line 1"), "{}", stdout(&broken));
+    assert!(
+        stdout(&broken).contains("record entry 1"),
+        "{}",
+        stdout(&broken)
+    );
+    // An altered record is never served as evidence: a store failure.
     let q = govshare(&["record", "query", &log]);
-    assert_eq!(q.status.code(), Some(2));
+    assert_eq!(q.status.code(), Some(4), "{}", stderr(&q));
+    assert!(stdout(&q).is_empty());
 }
 
 #[test]
@@ -397,6 +715,33 @@ fn invalid_utf8_and_malformed_input_are_errors_naming_the_file() {
         "/no/such/dir",
     ]);
     assert_eq!(bad_policies.status.code(), Some(3));
+}
+
+#[test]
+fn record_verify_reports_a_damaged_header_as_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("govshare.db").display().to_string();
+    let out = govshare(&[
+        "decide",
+        "--registry",
+        REGISTRY,
+        "--request",
+        ALLOW,
+        "--record",
+        &store,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    rusqlite::Connection::open(&store)
+        .unwrap()
+        .execute_batch("UPDATE govshare_meta SET value = 'sha256' WHERE key = 'hash'")
+        .unwrap();
+    let verify = govshare(&["record", "verify", &store]);
+    assert_eq!(verify.status.code(), Some(1), "{}", stderr(&verify));
+    assert!(
+        stdout(&verify).contains("the store header"),
+        "{}",
+        stdout(&verify)
+    );
 }
 
 /// Facts over time through the command line (issue #12): `apply
@@ -449,7 +794,7 @@ mod over_time {
             let now = chrono::Utc::now().with_timezone(&govshare::time::china_offset());
             let registry = registry(dir.path(), &now, until_days);
             let calendar = weekend_calendar(dir.path(), &now);
-            let journal = dir.path().join("journal.jsonl").display().to_string();
+            let journal = dir.path().join("govshare.db").display().to_string();
             Self {
                 dir,
                 now,
@@ -508,11 +853,14 @@ mod over_time {
                 "decide",
                 "--registry",
                 &self.registry,
-                "--journal",
-                &self.journal,
                 "--request",
                 &request,
             ];
+            // The store exists once a change was applied; a journal that
+            // does not exist is an error, not an empty one.
+            if Path::new(&self.journal).exists() {
+                args.extend_from_slice(&["--journal", &self.journal]);
+            }
             args.extend_from_slice(extra);
             let out = govshare(&args);
             assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -834,22 +1182,46 @@ mod over_time {
         assert_eq!(bad.status.code(), Some(2));
     }
 
-    /// A journal that cannot be read is a store failure: exit 4.
+    /// A journal that does not verify is a store failure: exit 4, naming
+    /// the store; a file that is not a store at all is the wrong input:
+    /// exit 2, and it is left as it was.
     #[test]
     fn a_damaged_journal_exits_four() {
         let s = Scene::new(100);
-        std::fs::write(&s.journal, "not a journal\n").unwrap();
-        let out = govshare(&[
-            "decide",
-            "--registry",
-            &s.registry,
-            "--journal",
-            &s.journal,
-            "--request",
-            &s.request("g-1", &["uscc"], 0),
-        ]);
+        ok(&s.apply(
+            -1,
+            "hz-amr",
+            serde_json::json!({"kind": "suspended", "grant": "g-1", "violation": "scope_expansion",
+                               "correct_by": s.at(10)}),
+        ));
+        rusqlite::Connection::open(&s.journal)
+            .unwrap()
+            .execute_batch("UPDATE govshare_journal SET transition = CAST(replace(CAST(transition AS TEXT), 'scope_expansion', 'purpose_change') AS BLOB)")
+            .unwrap();
+        let decide = |journal: &str| {
+            govshare(&[
+                "decide",
+                "--registry",
+                &s.registry,
+                "--journal",
+                journal,
+                "--request",
+                &s.request("g-1", &["uscc"], 0),
+            ])
+        };
+        let out = decide(&s.journal);
         assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-        assert!(stderr(&out).contains("journal.jsonl"), "{}", stderr(&out));
+        assert!(stderr(&out).contains("govshare.db"), "{}", stderr(&out));
+        assert!(stdout(&out).is_empty());
+        let notes = s.file("not a journal\n");
+        let out = decide(&notes);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not a govshare store"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(std::fs::read_to_string(&notes).unwrap(), "not a journal\n");
     }
 }
 

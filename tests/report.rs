@@ -175,7 +175,14 @@ fn an_altered_usage_record_shows_as_broken_in_the_report() {
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
     assert_eq!(v["summary"]["record_intact"], false);
-    assert_eq!(v["record"]["broken"]["line"], 1);
+    // The break is named at the export line that was edited.
+    let edited = original
+        .lines()
+        .position(|l| l.contains("参保登记核验"))
+        .unwrap()
+        + 1;
+    assert_eq!(v["record"]["broken"]["place"]["in"], "line");
+    assert_eq!(v["record"]["broken"]["place"]["line"], edited);
 }
 
 /// The artifacts of the browser test, kept in the target folder.
@@ -349,26 +356,19 @@ fn on_a_terminal(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// A usage record of `n` use events, hash-chained as `RecordLog` writes it.
+/// A store holding a usage record of `n` use events.
 fn large_record(path: &Path, n: usize) {
-    use sha2::{Digest, Sha256};
-    let mut prev = "0".repeat(64);
-    let mut out = String::new();
-    for seq in 1..=n {
-        let record = format!(
-            r#"{{"type":"use_event","at":"2026-03-02T10:00:00+08:00","grant":"g-{seq}","requester":"hz-hrss","dataset":"ent-reg","category":"process","detail":"调用 {seq}","actor":"系统"}}"#
-        );
-        let mut h = Sha256::new();
-        h.update(format!("{seq}\n{prev}\n").as_bytes());
-        h.update(record.as_bytes());
-        let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        out.push_str(&format!(
-            r#"{{"seq":{seq},"prev":"{prev}","hash":"{hash}","record":{record}}}"#
-        ));
-        out.push('\n');
-        prev = hash;
-    }
-    std::fs::write(path, out).unwrap();
+    use govshare::audit::Record;
+    let records: Vec<Record> = (1..=n)
+        .map(|seq| {
+            serde_json::from_str(&format!(
+                r#"{{"type":"use_event","at":"2026-03-02T10:00:00+08:00","grant":"g-{seq}","requester":"hz-hrss","dataset":"ent-reg","category":"process","detail":"调用 {seq}","actor":"系统"}}"#
+            ))
+            .unwrap()
+        })
+        .collect();
+    let store = govshare::store::Store::open(path).unwrap();
+    store.record_batch(&records).unwrap();
 }
 
 #[test]
@@ -387,7 +387,7 @@ fn a_large_registry_and_record_show_progress_on_a_terminal_only() {
     reg["grants"] = grants.into();
     let registry = dir.path().join("registry.json");
     std::fs::write(&registry, reg.to_string()).unwrap();
-    let record = dir.path().join("usage.jsonl");
+    let record = dir.path().join("govshare.db");
     large_record(&record, 20_000);
     let out = dir.path().join("r.json");
     let args = [
@@ -427,7 +427,8 @@ fn a_large_registry_and_record_show_progress_on_a_terminal_only() {
     }
     let verify = on_a_terminal(&["record", "verify", record.to_str().unwrap()]);
     assert!(verify.contains("校验使用记录"), "{verify}");
-    assert!(verify.contains("20000 entries, chain intact"), "{verify}");
+    assert!(verify.contains("intact"), "{verify}");
+    assert!(verify.contains("record 20000 entries"), "{verify}");
     let piped = govshare(&["record", "verify", record.to_str().unwrap()]);
     assert_eq!(text(&piped.stderr), "");
 }

@@ -4,8 +4,9 @@
 //! open to the provider and the authority.
 //!
 //! This module holds what is recorded ([`Record`]) and the trait a store of
-//! records implements ([`RecordSink`]); the stores themselves are in the
-//! `store` namespace (`govshare::store::RecordLog`).
+//! records implements ([`RecordSink`]); the store itself, which chains,
+//! signs, verifies, exports and prunes the records, is in the `store`
+//! namespace (`govshare::store::Store`).
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -72,20 +73,6 @@ pub enum Record {
     },
     /// A use event the host reported.
     UseEvent(UseEvent),
-    /// Entries up to `through_seq` were pruned after their retention period;
-    /// `last_hash` continues the chain.
-    Pruned {
-        /// When the prune ran.
-        #[serde(with = "rfc3339")]
-        at: DateTime<FixedOffset>,
-        /// The last pruned sequence number.
-        through_seq: u64,
-        /// The hash of the last pruned line.
-        last_hash: String,
-        /// Records before this time were pruned.
-        #[serde(with = "rfc3339")]
-        cutoff: DateTime<FixedOffset>,
-    },
 }
 
 impl Record {
@@ -101,7 +88,7 @@ impl Record {
     /// The record's time.
     pub fn at(&self) -> DateTime<FixedOffset> {
         match self {
-            Record::Decision { at, .. } | Record::Pruned { at, .. } => *at,
+            Record::Decision { at, .. } => *at,
             Record::UseEvent(e) => e.at,
         }
     }
@@ -113,7 +100,6 @@ impl Record {
                 decision, request, ..
             } => decision.grant().or(request.grant.as_ref()),
             Record::UseEvent(e) => Some(&e.grant),
-            Record::Pruned { .. } => None,
         }
     }
 
@@ -122,7 +108,6 @@ impl Record {
         match self {
             Record::Decision { request, .. } => Some(&request.requester),
             Record::UseEvent(e) => Some(&e.requester),
-            Record::Pruned { .. } => None,
         }
     }
 
@@ -131,18 +116,21 @@ impl Record {
         match self {
             Record::Decision { request, .. } => Some(&request.dataset),
             Record::UseEvent(e) => Some(&e.dataset),
-            Record::Pruned { .. } => None,
         }
     }
 }
 
-/// Where appended entries landed.
+/// Where an appended entry landed: returned only once it is durable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Appended {
     /// The entry's sequence number.
     pub seq: u64,
     /// Its hash, the new head of the chain.
     pub hash: String,
+    /// When the store appended it, by the store's own clock: retention
+    /// counts from here, never from the record's `at`.
+    #[serde(serialize_with = "crate::time::serialize_rfc3339")]
+    pub appended_at: DateTime<FixedOffset>,
 }
 
 /// Which records to return.
@@ -163,9 +151,6 @@ pub struct Query {
 impl Query {
     /// Whether a record matches.
     pub fn matches(&self, r: &Record) -> bool {
-        if matches!(r, Record::Pruned { .. }) {
-            return false;
-        }
         self.grant.as_ref().is_none_or(|g| r.grant() == Some(g))
             && self
                 .requester
@@ -177,13 +162,18 @@ impl Query {
     }
 }
 
-/// Where usage records go. `govshare::store::RecordLog` is the default; a host can keep
-/// them in its own database.
+/// Where usage records go. `govshare::store::Store` (SQLite) is the
+/// default; a host can keep them in its own database.
+///
+/// An implementation appends each record to a hash chain, stamps it with
+/// the time of appending by its own clock, and returns only once the
+/// record is durable. On an error nothing was appended.
 pub trait RecordSink: Send + Sync {
     /// Appends a record durably.
     ///
     /// # Errors
     ///
-    /// [`RecordError`] when it cannot be made durable.
+    /// [`RecordError`] when it cannot be made durable; the record was then
+    /// not appended.
     fn record(&self, record: &Record) -> Result<Appended, RecordError>;
 }

@@ -25,7 +25,7 @@ pub use import::ImportError;
 pub use lifecycle::{ReplyError, TransitionError};
 pub use load::LoadError;
 pub use request::RequestError;
-pub use store::{Break, JournalError, RecordError};
+pub use store::{Break, JournalError, KeyError, Log, Place, RecordError, StoreError};
 pub use time::InstantError;
 pub use wire::WireError;
 

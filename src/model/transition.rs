@@ -190,8 +190,15 @@ pub struct Transition {
     pub reason: String,
     /// What changed.
     pub change: Change,
-    /// When the store recorded it: set by the store from its own clock,
-    /// never by the caller; absent until then.
+    /// A key naming this change, so that a store recognises a retry: the
+    /// same key with the same change (whatever its `recorded_at`) is the
+    /// earlier acknowledgement, the same key with another change is an
+    /// error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
+    /// When the store recorded it: set by the durable registry from its
+    /// clock as the change is appended, never by the caller; absent until
+    /// then.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -215,6 +222,7 @@ impl Transition {
             actor: actor.into(),
             reason: reason.into(),
             change,
+            idempotency_key: None,
             recorded_at: None,
         }
     }

@@ -815,9 +815,6 @@ impl Registry {
                 }
             }
         }
-        if let Some(v) = &mut self.version {
-            *v = v.saturating_add(1);
-        }
         Ok(())
     }
 

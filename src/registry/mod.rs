@@ -440,14 +440,16 @@ impl Registry {
             .filter_map(|&i| self.grants.get(i))
     }
 
-    /// The version of a registry kept by a store: the sequence number of
-    /// the last change applied (0 when none was); `None` for a registry
-    /// that no store keeps.
+    /// The version of a registry kept by a store: the store's sequence
+    /// number of the last change applied from its journal (0 when none
+    /// was), which decisions report as `registry_version`; `None` for a
+    /// registry that no store keeps. Only the store sets it.
     pub fn version(&self) -> Option<u64> {
         self.version
     }
 
-    /// Marks the registry as kept by a store, at `version`.
+    /// Marks the registry as kept by a store, at `version`: the sequence
+    /// number of the journal's last change applied.
     pub(crate) fn set_version(&mut self, version: Option<u64>) {
         self.version = version;
     }

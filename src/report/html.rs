@@ -936,15 +936,21 @@ fn record(r: &Report, out: &mut String) {
                 (None, Some(b)) => (
                     "bad",
                     bi(
-                        &format!("哈希链在第 {} 行断开：{}", b.line, b.problem),
-                        &format!("the hash chain breaks at line {}: {}", b.line, b.problem),
+                        &format!("哈希链在{}断开：{}", place_zh(&b.place), b.problem),
+                        &format!("the hash chain breaks at {}: {}", b.place, b.problem),
                     ),
                 ),
                 (None, None) => (
                     "good",
                     bi(
-                        &format!("哈希链完整，共 {} 条记录。", rec.entries),
-                        &format!("the hash chain holds over {} entries.", rec.entries),
+                        &format!(
+                            "哈希链完整，共 {} 条使用记录、{} 条登记变更。",
+                            rec.entries, rec.journal_entries
+                        ),
+                        &format!(
+                            "the hash chain holds over {} usage records and {} registry changes.",
+                            rec.entries, rec.journal_entries
+                        ),
                     ),
                 ),
             };
@@ -960,26 +966,51 @@ fn record(r: &Report, out: &mut String) {
                 ),
                 esc(&rec.head)
             );
-            if let Some(t) = &rec.torn {
-                let _ = write!(
-                    out,
-                    "<p>{}</p>",
-                    bi(
-                        &format!(
-                            "第 {} 行因写入中断而不完整（{} 字节），不计为断链。",
-                            t.line, t.bytes
-                        ),
-                        &format!(
-                            "line {} was cut short by an interrupted write ({} bytes); not a break.",
-                            t.line, t.bytes
-                        )
-                    )
-                );
+            let sealed = match &rec.last_checkpoint {
+                Some(c) => bi(
+                    &format!(
+                        "最近一次签名检查点：第 {} 号，{}，封存至第 {} 条使用记录；共 {} 个检查点签名有效（以记录自带公钥核验）。",
+                        c.id, c.at, c.record.seq, rec.checkpoints
+                    ),
+                    &format!(
+                        "last signed checkpoint: no. {} at {}, sealing the record through entry {}; {} checkpoint signatures verified (against the record's own key).",
+                        c.id, c.at, c.record.seq, rec.checkpoints
+                    ),
+                ),
+                None if rec.error.is_none() => bi(
+                    "没有签名检查点：记录未签名，只能证明内部一致，不能证明由谁写入。",
+                    "no signed checkpoint: the record is unsigned, which shows it is consistent, not who wrote it.",
+                ),
+                None => String::new(),
+            };
+            if !sealed.is_empty() {
+                let _ = write!(out, "<p data-checkpoint>{sealed}</p>");
             }
             out.push_str("</div>");
         }
     }
     out.push_str("</section>");
+}
+
+/// Where a break is, in Chinese.
+fn place_zh(place: &crate::error::Place) -> String {
+    use crate::error::{Log, Place};
+    match place {
+        Place::Header => "记录头部".to_owned(),
+        Place::Schema => "结构版本记录".to_owned(),
+        Place::Head { log: Log::Journal } => "登记变更链的链头".to_owned(),
+        Place::Head { log: Log::Record } => "使用记录链的链头".to_owned(),
+        Place::Entry {
+            log: Log::Journal,
+            seq,
+        } => format!("第 {seq} 条登记变更"),
+        Place::Entry {
+            log: Log::Record,
+            seq,
+        } => format!("第 {seq} 条使用记录"),
+        Place::Checkpoint { id } => format!("第 {id} 号检查点"),
+        Place::Line { line } => format!("第 {line} 行"),
+    }
 }
 
 /// Renders the report.

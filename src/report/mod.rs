@@ -26,7 +26,7 @@ use serde::Serialize;
 pub use articles::{ARTICLES, Article, article, article_number};
 
 use crate::calendar::Calendar;
-use crate::error::Break;
+use crate::error::{Break, RecordError, StoreError};
 use crate::lifecycle::{
     Application, CoverageSummary, DisposalEntry, Finding, Severity, check_application, coverage,
     overdue_disposals, reply_deadline, validate_at,
@@ -34,7 +34,7 @@ use crate::lifecycle::{
 use crate::model::{DatasetId, DepartmentId, Grant, GrantId, GrantStatus, Level, SharingClass};
 use crate::progress::Progress;
 use crate::registry::Registry;
-use crate::store::{RecordLog, TornTail};
+use crate::store::{Checkpoint, SignatureCheck, Store, verify_export};
 use crate::time::{china_date, format_rfc3339, serialize_rfc3339};
 
 /// How far ahead the report looks for grants about to expire, in days.
@@ -306,17 +306,26 @@ pub struct PendingApplication {
 /// Whether the usage record's hash chain holds (Art. 29).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecordStatus {
-    /// Where the record is (a file path, a store's address).
+    /// Where the record is (a store file, or the JSON-lines export of one).
     pub store: String,
-    /// Entries whose chain holds.
-    pub entries: usize,
-    /// The hash of the last good entry: the anchor to hand to the provider
-    /// or the authority.
+    /// Usage records whose chain holds.
+    pub entries: u64,
+    /// The hash of the last good usage record: the anchor to hand to the
+    /// provider or the authority.
     pub head: String,
+    /// Registry changes (the journal kept beside the record) whose chain
+    /// holds.
+    pub journal_entries: u64,
+    /// Checkpoints whose signatures verified.
+    pub checkpoints: u64,
+    /// The last signed checkpoint: when the chain was last sealed, and up
+    /// to which entry.
+    pub last_checkpoint: Option<Checkpoint>,
+    /// Whose key the checkpoint signatures were checked against: the
+    /// store's own key, as the report is given no other.
+    pub signatures: Option<SignatureCheck>,
     /// The first break, if any.
     pub broken: Option<Break>,
-    /// A final line cut short by a crash (not a break).
-    pub torn: Option<TornTail>,
     /// Why the record could not be read at all.
     pub error: Option<String>,
 }
@@ -326,42 +335,75 @@ impl RecordStatus {
     pub fn intact(&self) -> bool {
         self.error.is_none() && self.broken.is_none()
     }
+
+    fn unread(store: String, broken: Option<Break>, error: Option<String>) -> Self {
+        RecordStatus {
+            store,
+            entries: 0,
+            head: String::new(),
+            journal_entries: 0,
+            checkpoints: 0,
+            last_checkpoint: None,
+            signatures: None,
+            broken,
+            error,
+        }
+    }
 }
 
-/// The verification status of a usage record. This is the one place the
-/// report meets the record's store: a record that cannot be read is a
-/// status that says so, not an error, so the rest of the report still
-/// stands.
+/// Whether a file starts as an SQLite database does.
+fn is_database(path: &Path) -> std::io::Result<bool> {
+    use std::io::Read as _;
+    let mut head = Vec::with_capacity(16);
+    std::fs::File::open(path)?.take(16).read_to_end(&mut head)?;
+    Ok(head == b"SQLite format 3\0")
+}
+
+/// The verification status of a usage record: a store file
+/// (`govshare.db`), or the JSON-lines export of one (`govshare record
+/// export`). This is the one place the report meets the record's store: a
+/// record that cannot be read is a status that says so, not an error, so
+/// the rest of the report still stands.
 ///
 /// # Example
 ///
 /// ```
 /// use govshare::report::record_status;
 ///
-/// let status = record_status("/no/such/usage.jsonl", &mut |_| {});
+/// let status = record_status("/no/such/govshare.db", &mut |_| {});
 /// assert!(!status.intact());
 /// assert!(status.error.is_some());
 /// ```
 pub fn record_status(path: impl AsRef<Path>, progress: &mut dyn FnMut(Progress)) -> RecordStatus {
     let path = path.as_ref();
     let store = path.display().to_string();
-    match RecordLog::verify_with_progress(path, progress) {
+    let verified = match is_database(path) {
+        Ok(true) => Store::open_read_only(path)
+            .and_then(|s| s.verify_with_progress(None, progress))
+            .map_err(RecordError::Store),
+        Ok(false) => verify_export(path, None),
+        Err(e) => {
+            return RecordStatus::unread(store, None, Some(format!("{}: {e}", path.display())));
+        }
+    };
+    match verified {
         Ok(v) => RecordStatus {
             store,
-            entries: v.entries,
-            head: v.head,
+            entries: v.record.entries,
+            head: v.record.last.head,
+            journal_entries: v.journal.entries,
+            checkpoints: v.checkpoints,
+            last_checkpoint: v.last_checkpoint,
+            signatures: Some(v.signatures),
             broken: v.broken,
-            torn: v.torn,
             error: None,
         },
-        Err(e) => RecordStatus {
-            store,
-            entries: 0,
-            head: String::new(),
-            broken: None,
-            torn: None,
-            error: Some(crate::error::error_report(&e)),
-        },
+        // Damage found before any entry could be walked (a forged header).
+        Err(
+            RecordError::Store(StoreError::Broken { broken, .. })
+            | RecordError::Broken { broken, .. },
+        ) => RecordStatus::unread(store, Some(broken), None),
+        Err(e) => RecordStatus::unread(store, None, Some(crate::error::error_report(&e))),
     }
 }
 

@@ -121,27 +121,45 @@ fn pending_applications_carry_their_reply_deadline_and_what_they_lack() {
 #[test]
 fn an_altered_record_shows_as_broken() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("usage.jsonl");
-    let log = crate::store::RecordLog::open(&path).unwrap();
+    let db = dir.path().join("govshare.db");
+    let store = crate::store::Store::open(&db).unwrap();
     let event: crate::audit::UseEvent = serde_json::from_value(serde_json::json!({
         "category": "storage", "at": "2026-03-02T10:00:00+08:00",
         "grant": "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01", "requester": "hz-hrss",
         "dataset": "ent-reg", "detail": "存储于本局数据库", "actor": "数据管理员"}))
     .unwrap();
     let record = crate::audit::Record::UseEvent(event);
-    crate::audit::RecordSink::record(&log, &record).unwrap();
-    crate::audit::RecordSink::record(&log, &record).unwrap();
-    drop(log);
-    let good = record_status(&path, &mut |_| {});
-    assert!(good.intact());
+    crate::audit::RecordSink::record(&store, &record).unwrap();
+    crate::audit::RecordSink::record(&store, &record).unwrap();
+    let export = dir.path().join("usage.jsonl");
+    store
+        .export(&mut std::fs::File::create(&export).unwrap())
+        .unwrap();
+    drop(store);
+    let mut walked = 0;
+    let good = record_status(&db, &mut |p| walked = p.done);
+    assert!(good.intact(), "{good:?}");
+    assert_eq!((good.entries, walked), (2, 2));
+    assert_eq!(
+        good.signatures,
+        Some(crate::store::SignatureCheck::Unsigned)
+    );
+    let good = record_status(&export, &mut |_| {});
+    assert!(good.intact(), "{good:?}");
     assert_eq!(good.entries, 2);
-    let text = std::fs::read_to_string(&path)
+    let text = std::fs::read_to_string(&export)
         .unwrap()
-        .replace("本局", "他局");
-    std::fs::write(&path, text).unwrap();
-    let bad = record_status(&path, &mut |_| {});
+        .replacen("本局", "他局", 1);
+    std::fs::write(&export, text).unwrap();
+    let bad = record_status(&export, &mut |_| {});
     assert!(!bad.intact());
-    assert_eq!(bad.broken.as_ref().unwrap().line, 1);
+    assert!(
+        matches!(
+            bad.broken.as_ref().unwrap().place,
+            crate::error::Place::Line { .. }
+        ),
+        "{bad:?}"
+    );
     let inputs = ReportInputs {
         record: Some(bad),
         ..ReportInputs::default()

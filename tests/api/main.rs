@@ -14,4 +14,5 @@ mod durability;
 mod engine;
 mod hostile;
 mod lifecycle;
+mod tamper;
 mod time;

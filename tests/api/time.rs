@@ -14,7 +14,7 @@ use govshare::lifecycle::{
     CORRECTION_OVERDUE, Change, DisposalState, Transition, disposal_due, disposal_state,
     overdue_corrections, overdue_disposals, validate, validate_at,
 };
-use govshare::store::{DurableRegistry, FileJournal};
+use govshare::store::{Applied, DurableRegistry, JournalStore as _};
 use govshare::time::ManualClock;
 use govshare::{
     Calendar, DepartmentId, Engine, GrantId, GrantStatus, JournalError, LoadError, Registry,
@@ -62,7 +62,13 @@ fn gid(s: &str) -> GrantId {
     s.parse().unwrap()
 }
 
-/// A durable registry over a journal in `dir`, with a clock the test sets.
+/// The store file of a test folder.
+fn store_path(dir: &Path) -> std::path::PathBuf {
+    dir.join("govshare.db")
+}
+
+/// A durable registry over a store in `dir`, with a clock the test sets
+/// (the store's own clock, which stamps each change it records).
 struct Store {
     durable: DurableRegistry,
     clock: ManualClock,
@@ -70,16 +76,24 @@ struct Store {
 
 impl Store {
     fn open(dir: &Path) -> Self {
-        let path = dir.join("journal.jsonl");
         let clock = ManualClock::new(t("2026-01-01T00:00:00+08:00"));
-        let durable = DurableRegistry::open(base(), FileJournal::open(&path, &base()).unwrap())
-            .unwrap()
-            .with_clock(clock.clone());
+        let store = govshare::store::Store::open_with(
+            store_path(dir),
+            govshare::store::StoreOptions::new().clock(std::sync::Arc::new(clock.clone())),
+        )
+        .unwrap();
+        let durable = DurableRegistry::open(base(), store.journal(&base()).unwrap()).unwrap();
         Self { durable, clock }
     }
 
     /// Applies `change` dated `at` by `by`, recorded at `now`.
-    fn apply(&self, now: &str, at: &str, by: &str, change: Change) -> Result<(), JournalError> {
+    fn apply(
+        &self,
+        now: &str,
+        at: &str,
+        by: &str,
+        change: Change,
+    ) -> Result<Applied, JournalError> {
         self.clock.set(t(now));
         self.durable.apply(&Transition::new(
             t(at),
@@ -122,18 +136,23 @@ fn suspend(grant: &str, correct_by: &str) -> Change {
     }
 }
 
+/// The transitions the store's journal holds, as stored.
 fn journal_transitions(dir: &Path) -> Vec<Value> {
-    std::fs::read_to_string(dir.join("journal.jsonl"))
+    let store = govshare::store::Store::open_read_only(store_path(dir)).unwrap();
+    store
+        .journal(&base())
         .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["transition"].clone())
+        .since(0)
+        .unwrap()
+        .into_iter()
+        .map(|j| serde_json::to_value(&j.transition).unwrap())
         .collect()
 }
 
+/// The registry the store's journal replays to, opened read-only.
 fn replayed(dir: &Path) -> Registry {
-    let path = dir.join("journal.jsonl");
-    DurableRegistry::open(base(), FileJournal::open(&path, &base()).unwrap())
+    let store = govshare::store::Store::open_read_only(store_path(dir)).unwrap();
+    DurableRegistry::open(base(), store.journal(&base()).unwrap())
         .unwrap()
         .into_registry()
 }
@@ -524,9 +543,12 @@ fn a_renewal_carries_the_use_on_without_a_disposal() {
     let mut only_g1 = registry_json();
     only_g1["grants"] = json!([grant("g-1")]);
     let dir2 = tempfile::tempdir().unwrap();
-    let path = dir2.path().join("j.jsonl");
     let base1 = Registry::from_json_str(&only_g1.to_string()).unwrap();
-    let durable = DurableRegistry::open(base1.clone(), FileJournal::open(&path, &base1).unwrap())
+    let journal = govshare::store::Store::open(store_path(dir2.path()))
+        .unwrap()
+        .journal(&base1)
+        .unwrap();
+    let durable = DurableRegistry::open(base1, journal)
         .unwrap()
         .with_clock(ManualClock::new(t("2026-08-20T10:00:00+08:00")));
     durable

@@ -70,12 +70,16 @@ pub enum Command {
         /// The registry (catalog and grants) in the wire format.
         #[arg(long, value_name = "FILE")]
         registry: PathBuf,
-        /// A journal of lifecycle changes to replay onto the registry.
-        #[arg(long, value_name = "FILE")]
+        /// A store whose journal of lifecycle changes is replayed onto the
+        /// registry (opened read-only).
+        #[arg(long, value_name = "STORE")]
         journal: Option<PathBuf>,
-        /// Append the decision to this usage record (Art. 29).
-        #[arg(long, value_name = "FILE")]
+        /// Append the decision to the usage record (Art. 29) of this store,
+        /// created when absent.
+        #[arg(long, value_name = "STORE")]
         record: Option<PathBuf>,
+        #[command(flatten)]
+        key: KeyArg,
         /// The usage request in the wire format; `-` reads standard input.
         #[arg(long, value_name = "FILE")]
         request: PathBuf,
@@ -99,8 +103,9 @@ pub enum Command {
         /// The registry.
         #[arg(long, value_name = "FILE")]
         registry: PathBuf,
-        /// A journal of lifecycle changes to replay onto the registry.
-        #[arg(long, value_name = "FILE")]
+        /// A store whose journal of lifecycle changes is replayed onto the
+        /// registry (opened read-only).
+        #[arg(long, value_name = "STORE")]
         journal: Option<PathBuf>,
         /// The time to judge deadlines at, RFC 3339 with an offset; the
         /// system clock without it.
@@ -155,8 +160,9 @@ pub enum Command {
         /// The registry.
         #[arg(long, value_name = "FILE")]
         registry: PathBuf,
-        /// A journal of lifecycle changes to replay onto the registry.
-        #[arg(long, value_name = "FILE")]
+        /// A store whose journal of lifecycle changes is replayed onto the
+        /// registry (opened read-only).
+        #[arg(long, value_name = "STORE")]
         journal: Option<PathBuf>,
         /// The time to judge at, RFC 3339 with an offset.
         #[arg(long, value_name = "TIME")]
@@ -211,9 +217,11 @@ pub enum Command {
         /// optional `extension`).
         #[arg(long, value_name = "FILE")]
         reply: PathBuf,
-        /// Record an approved grant in this journal.
-        #[arg(long, value_name = "FILE")]
+        /// Record an approved grant in this store's journal.
+        #[arg(long, value_name = "STORE")]
         journal: Option<PathBuf>,
+        #[command(flatten)]
+        key: KeyArg,
         /// Folder of `cn-YYYY.json` calendars; the embedded 2025–2026 without it.
         #[arg(long, value_name = "DIR")]
         calendar: Option<PathBuf>,
@@ -227,17 +235,32 @@ pub enum Command {
         /// The base registry.
         #[arg(long, value_name = "FILE")]
         registry: PathBuf,
-        /// The journal the transition is appended to (created when absent).
-        #[arg(long, value_name = "FILE")]
+        /// The store whose journal the transition is appended to (created
+        /// when absent).
+        #[arg(long, value_name = "STORE")]
         journal: PathBuf,
-        /// The transition in JSON; `-` reads standard input.
+        /// The transition in JSON; `-` reads standard input. Without an
+        /// `idempotency_key`, the digest of its content is used, so
+        /// applying the same transition again is recognised.
         #[arg(long, value_name = "FILE")]
         transition: PathBuf,
+        #[command(flatten)]
+        key: KeyArg,
     },
-    /// Verify or query an Art. 29 usage record.
+    /// Verify, query, export, prune or import an Art. 29 usage record.
     Record {
         #[command(subcommand)]
         command: RecordCommand,
+    },
+    /// Import a registry journal of the JSON-lines format into a store.
+    Journal {
+        #[command(subcommand)]
+        command: JournalCommand,
+    },
+    /// Make a signing key for a store's checkpoints.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
     },
     /// Import data into a registry: `import catalog` reads the catalog
     /// spreadsheet departments keep.
@@ -285,21 +308,40 @@ pub enum Command {
     },
 }
 
+/// The deployment's signing key.
+#[derive(clap::Args)]
+pub struct KeyArg {
+    /// The store's signing key (PKCS#8 PEM, SM2 or Ed25519). A new store is
+    /// created signed with it; a signed store is written only with it.
+    #[arg(
+        long = "signing-key",
+        value_name = "FILE",
+        env = "GOVSHARE_SIGNING_KEY"
+    )]
+    pub signing_key: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 pub enum RecordCommand {
-    /// Walk the hash chain; exits 1 and names the first broken entry when
-    /// the log was altered.
+    /// Verify a store or an export: header, every checkpoint signature,
+    /// every entry's hash and link, each log's end. Exits 1 and names the
+    /// first damaged place when anything was altered, removed or cut.
     Verify {
-        /// The record log.
+        /// The store, or a JSON-lines export of one.
         file: PathBuf,
+        /// The deployment's public key (PEM), obtained apart from the store;
+        /// without it the signatures are checked against the key the store
+        /// itself names.
+        #[arg(long = "public-key", value_name = "FILE")]
+        public_key: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
-    /// Print the records that match, as JSON lines (the chain is verified
+    /// Print the records that match, as JSON lines (the store is verified
     /// first).
     Query {
-        /// The record log.
+        /// The store.
         file: PathBuf,
         /// Only this grant.
         #[arg(long, value_name = "ID")]
@@ -317,6 +359,98 @@ pub enum RecordCommand {
         #[arg(long, value_name = "TIME")]
         until: Option<String>,
     },
+    /// Write the store as JSON lines an auditor can verify with
+    /// `record verify`.
+    Export {
+        /// The store.
+        file: PathBuf,
+        /// Where to write; standard output without it.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Print the signed checkpoints, to send to the provider or the
+    /// competent authority.
+    Checkpoints {
+        /// The store.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+    /// Seal both logs now with a signed checkpoint (before handing the
+    /// head to the provider or the competent authority, or before a backup).
+    Checkpoint {
+        /// The store.
+        file: PathBuf,
+        #[command(flatten)]
+        key: KeyArg,
+    },
+    /// Remove records appended more than three years ago (by the store's
+    /// clock), leaving a signed anchor.
+    Prune {
+        /// The store.
+        file: PathBuf,
+        /// Remove records appended before this time (at most three years
+        /// before now).
+        #[arg(long, value_name = "TIME")]
+        before: String,
+        #[command(flatten)]
+        key: KeyArg,
+    },
+    /// Import a usage record of the JSON-lines format (govshare 0.2) into
+    /// a store whose record is empty, verifying its chain as it goes.
+    Import {
+        /// The JSON-lines record log.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The store (created when absent).
+        store: PathBuf,
+        #[command(flatten)]
+        key: KeyArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum JournalCommand {
+    /// Import a JSON-lines journal (govshare 0.2) into a store whose
+    /// journal is empty, replaying each change onto the registry as it goes.
+    Import {
+        /// The base registry the journal applies to.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// The JSON-lines journal.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The store (created when absent).
+        store: PathBuf,
+        #[command(flatten)]
+        key: KeyArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// Generate a signing key (PKCS#8 PEM, mode 0600) and its public key.
+    Generate {
+        /// The algorithm.
+        #[arg(long, value_enum, default_value = "sm2")]
+        algorithm: AlgorithmArg,
+        /// Where to write the private key (must not exist).
+        #[arg(long, value_name = "FILE")]
+        private: PathBuf,
+        /// Where to write the public key (must not exist).
+        #[arg(long, value_name = "FILE")]
+        public: PathBuf,
+    },
+}
+
+/// A signature algorithm on the command line.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum AlgorithmArg {
+    /// SM2 with SM3 (GB/T 32918, GB/T 39786-2021).
+    Sm2,
+    /// Ed25519 with SHA-256.
+    Ed25519,
 }
 
 #[derive(Subcommand)]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
 use govshare::limits::MAX_DOCUMENT_BYTES;
-use govshare::store::{DurableRegistry, FileJournal, TornTail};
+use govshare::store::{DurableRegistry, SigningKey, Store, StoreOptions};
 use govshare::{Calendar, Registry, WireError};
 
 use crate::CliError;
@@ -85,38 +85,43 @@ pub fn registry_arg(path: &Path) -> Result<Registry, CliError> {
     crate::progress::load_registry(path)
 }
 
-/// The registry with a journal replayed onto it, reporting a torn tail.
+/// The registry with a store's journal replayed onto it; the store is
+/// opened read-only (no write access, no lock).
 pub fn journaled(path: &Path, journal: Option<&Path>) -> Result<Registry, CliError> {
     let base = registry_arg(path)?;
     let Some(journal) = journal else {
         return Ok(base);
     };
-    Ok(open_durable(journal, base)?.into_registry())
+    let store = Store::open_read_only(journal).map_err(|e| CliError::store(&e))?;
+    let j = store.journal(&base).map_err(|e| CliError::journal(&e))?;
+    Ok(DurableRegistry::open(base, j)
+        .map_err(|e| CliError::journal_in(journal.display(), &e))?
+        .into_registry())
 }
 
-/// Opens a journal over `base`, reports a torn tail, and replays it. New
-/// transitions are stamped from the system clock.
-pub fn open_durable(journal: &Path, base: Registry) -> Result<DurableRegistry, CliError> {
-    let store = FileJournal::open(journal, &base).map_err(|e| CliError::journal(&e))?;
-    report_torn(journal, store.report().torn.as_ref());
-    DurableRegistry::open(base, store).map_err(|e| {
-        CliError::Store(format!(
-            "{}: {}",
-            journal.display(),
-            govshare::error_report(&e)
-        ))
-    })
+/// The signing key a flag (or `GOVSHARE_SIGNING_KEY`) names.
+pub fn signing_key(path: Option<&Path>) -> Result<Option<SigningKey>, CliError> {
+    path.map(|p| SigningKey::from_pem_file(p).map_err(|e| CliError::input(&e)))
+        .transpose()
 }
 
-/// Warns of a torn final line cut off a file.
-pub fn report_torn(path: &Path, torn: Option<&TornTail>) {
-    if let Some(t) = torn {
-        eprintln!(
-            "govshare: warning: {}: line {} was torn by an interrupted write; its {} bytes were cut off at offset {}",
-            path.display(),
-            t.line,
-            t.bytes,
-            t.offset
-        );
+/// A store opened for writing (created when absent), signed with `key`.
+pub fn writable_store(path: &Path, key: Option<&Path>) -> Result<Store, CliError> {
+    let mut options = StoreOptions::new();
+    if let Some(k) = signing_key(key)? {
+        options = options.signing_key(k);
     }
+    Store::open_with(path, options).map_err(|e| CliError::store(&e))
+}
+
+/// Opens a store's journal over `base` for writing, and replays it. New
+/// transitions are stamped from the store's clock (the system clock).
+pub fn open_durable(
+    journal: &Path,
+    base: Registry,
+    key: Option<&Path>,
+) -> Result<DurableRegistry, CliError> {
+    let store = writable_store(journal, key)?;
+    let j = store.journal(&base).map_err(|e| CliError::journal(&e))?;
+    DurableRegistry::open(base, j).map_err(|e| CliError::journal_in(journal.display(), &e))
 }

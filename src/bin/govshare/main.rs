@@ -4,9 +4,12 @@
 //! Exit codes, decided here and nowhere else: 0 for any decision (allow or
 //! deny — read the output) and for a clean check; 1 when `check`,
 //! `application`, `reply` or `record verify` finds a problem; 2 for a
-//! malformed request, registry or command line, or a refused transition;
-//! 3 when the policies or the calendar cannot be loaded; 4 when a store (the
-//! journal, the usage record) cannot be opened, read or written.
+//! malformed request, registry or command line (a file given as a store
+//! that is not one included), or a refused transition (who may make it,
+//! when, or the grant's state); 3 when the policies or the calendar cannot
+//! be loaded; 4 when a store (the journal, the usage record) fails: its
+//! lock is held, the disk is full, a write or fsync fails, or its content
+//! does not verify or replay.
 
 mod args;
 mod cmd;
@@ -16,6 +19,7 @@ mod progress;
 use std::process::ExitCode;
 
 use clap::Parser as _;
+use govshare::{JournalError, RecordError, StoreError};
 
 /// How a command that ran ends.
 pub enum Exit {
@@ -31,7 +35,7 @@ pub enum CliError {
     Input(String),
     /// Policies or calendar cannot be loaded: exit 3.
     Deployment(String),
-    /// A store cannot be opened, read or written: exit 4.
+    /// A store or I/O failure: exit 4.
     Store(String),
 }
 
@@ -51,19 +55,61 @@ impl CliError {
         CliError::Deployment(govshare::error_report(e))
     }
 
-    /// A journal error: a refused transition is bad input (exit 2); a
-    /// journal that cannot be opened, read, replayed or written is a store
-    /// failure (exit 4).
-    pub fn journal(e: &govshare::JournalError) -> Self {
+    /// A store error: a file that is not a store is bad input (2); a
+    /// lock, a full disk, an I/O failure or damage is a store failure (4).
+    pub fn store(e: &StoreError) -> Self {
+        let report = govshare::error_report(e);
         match e {
-            govshare::JournalError::Transition(_) => CliError::input(e),
+            StoreError::NotAStore { .. }
+            | StoreError::WrongKey { .. }
+            | StoreError::NotEmpty { .. } => CliError::Input(report),
+            _ => CliError::Store(report),
+        }
+    }
+
+    /// A journal error: the store's failures as [`CliError::store`]; a
+    /// refused transition (who may make it, when, or the grant's state), a
+    /// conflicting or bad idempotency key, a registry that is not the
+    /// journal's base, or a bad file to import is input (2); a journal
+    /// that cannot be replayed or kept moving is a store failure (4).
+    pub fn journal(e: &JournalError) -> Self {
+        match e {
+            JournalError::Store(s) => Self::store_in(s, e),
+            JournalError::Transition(_)
+            | JournalError::KeyConflict { .. }
+            | JournalError::BadKey { .. }
+            | JournalError::OtherBase { .. }
+            | JournalError::Corrupt { .. }
+            | JournalError::Io { .. } => CliError::input(e),
             _ => CliError::Store(govshare::error_report(e)),
         }
     }
 
-    /// A store failure, with every cause of the error.
-    pub fn store(e: &dyn std::error::Error) -> Self {
-        CliError::Store(govshare::error_report(e))
+    /// A journal error while replaying the journal at `origin`: as
+    /// [`CliError::journal`], naming the store when the error does not.
+    pub fn journal_in(origin: impl std::fmt::Display, e: &JournalError) -> Self {
+        match (Self::journal(e), e) {
+            (CliError::Store(m), JournalError::Replay { .. } | JournalError::Contended { .. }) => {
+                CliError::Store(format!("{origin}: {m}"))
+            }
+            (other, _) => other,
+        }
+    }
+
+    /// A record error: the store's failures as [`CliError::store`]; a
+    /// refused prune or a bad file to import is input.
+    pub fn record(e: &RecordError) -> Self {
+        match e {
+            RecordError::Store(s) => Self::store_in(s, e),
+            _ => CliError::input(e),
+        }
+    }
+
+    fn store_in(s: &StoreError, outer: &dyn std::error::Error) -> Self {
+        match Self::store(s) {
+            CliError::Input(_) => CliError::input(outer),
+            _ => CliError::Store(govshare::error_report(outer)),
+        }
     }
 }
 

@@ -5,16 +5,16 @@ use std::time::Duration;
 
 use govshare::UsageRequest;
 use govshare::limits::MAX_REQUEST_BYTES;
-use govshare::store::RecordLog;
 
 use crate::args::{Format, PolicyArgs};
-use crate::io::{emit, journaled, read_input, report_torn};
+use crate::io::{emit, journaled, read_input, writable_store};
 use crate::{CliError, Exit};
 
 pub fn run(
     registry: &Path,
     journal: Option<&Path>,
-    record: Option<&Path>,
+    // The usage record's store, and the key that signs it.
+    record: Option<(&Path, Option<&Path>)>,
     request: &Path,
     policy: &PolicyArgs,
     max_clock_skew: Option<Duration>,
@@ -26,11 +26,11 @@ pub fn run(
     let request_value =
         UsageRequest::from_json(&text).map_err(|e| CliError::input_in(request.display(), &e))?;
     let decision = engine.evaluate(&request_value, &registry);
-    if let Some(path) = record {
-        let log = RecordLog::open(path).map_err(|e| CliError::store(&e))?;
-        report_torn(path, log.torn());
-        log.record_decision(&request_value, &decision)
-            .map_err(|e| CliError::store(&e))?;
+    if let Some((path, key)) = record {
+        // The decision is printed only once its record is committed.
+        writable_store(path, key)?
+            .record_decision(&request_value, &decision)
+            .map_err(|e| CliError::record(&e))?;
     }
     match format {
         Format::Json => emit!("{}", decision.to_json_pretty()),

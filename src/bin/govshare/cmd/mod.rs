@@ -9,6 +9,8 @@ mod decide;
 mod disposals;
 mod duplicates;
 mod import;
+mod journal;
+mod key;
 mod policies;
 mod record;
 mod reply;
@@ -24,6 +26,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
             registry,
             journal,
             record,
+            key,
             request,
             policy,
             max_clock_skew,
@@ -31,7 +34,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         } => decide::run(
             &registry,
             journal.as_deref(),
-            record.as_deref(),
+            record.as_deref().map(|r| (r, key.signing_key.as_deref())),
             &request,
             &policy,
             max_clock_skew,
@@ -93,20 +96,25 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
             application,
             reply,
             journal,
+            key,
             calendar,
         } => reply::run(
             &registry,
             &application,
             &reply,
             journal.as_deref(),
+            key.signing_key.as_deref(),
             calendar.as_deref(),
         ),
         Command::Apply {
             registry,
             journal,
             transition,
-        } => apply::run(&registry, &journal, &transition),
+            key,
+        } => apply::run(&registry, &journal, &transition, key.signing_key.as_deref()),
         Command::Record { command } => record::run(command),
+        Command::Journal { command } => journal::run(command),
+        Command::Key { command } => key::run(command),
         Command::Policies { policy, format } => policies::run(&policy, format),
         Command::Import { command } => import::run(command),
         Command::Report {

@@ -14,6 +14,7 @@ pub fn run(
     application: &Path,
     reply_path: &Path,
     journal: Option<&Path>,
+    key: Option<&Path>,
     calendar_dir: Option<&Path>,
 ) -> Result<Exit, CliError> {
     let calendar = calendar(calendar_dir)?;
@@ -25,7 +26,7 @@ pub fn run(
     };
     let (outcome, durable) = match journal {
         Some(path) => {
-            let durable = open_durable(path, base)?;
+            let durable = open_durable(path, base, key)?;
             let outcome = answered(&durable.registry())?;
             (outcome, Some(durable))
         }
@@ -40,7 +41,7 @@ pub fn run(
             .ok_or_else(|| {
                 CliError::Input(format!("dataset `{}` is not in the catalog", grant.dataset))
             })?;
-        let t = Transition::new(
+        let mut t = Transition::new(
             answer.replied_at,
             provider,
             answer.approval.by.clone(),
@@ -49,6 +50,8 @@ pub fn run(
                 grant: Box::new(grant.clone()),
             },
         );
+        // One approval per application: replying again is recognised.
+        t.idempotency_key = Some(format!("application:{}", app.id));
         durable.apply(&t).map_err(|e| CliError::journal(&e))?;
     }
     print_json(&outcome);
