@@ -634,25 +634,23 @@ fn run_api(engine: &Engine, registry: &Registry, case: &Case) -> (Option<Value>,
     }
 }
 
-static TEMP_COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A request file under the temp folder, removed when dropped.
-struct TempRequest(PathBuf);
+/// A request written to a file the CLI reads; removed when dropped.
+struct TempRequest(tempfile::NamedTempFile);
 
 impl TempRequest {
     fn new(text: &str) -> Self {
-        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("govshare-corpus-{}-{n}.json", std::process::id()));
-        std::fs::write(&path, text)
-            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-        Self(path)
+        let file = tempfile::Builder::new()
+            .prefix("govshare-corpus-")
+            .suffix(".json")
+            .tempfile()
+            .unwrap_or_else(|e| panic!("cannot create a request file: {e}"));
+        std::fs::write(file.path(), text)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", file.path().display()));
+        Self(file)
     }
-}
 
-impl Drop for TempRequest {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+    fn path(&self) -> &Path {
+        self.0.path()
     }
 }
 
@@ -689,7 +687,7 @@ fn run_cli_case(case: &Case, api: Option<&Value>) -> Vec<String> {
     let mut out = Vec::new();
     let request = TempRequest::new(&case.text);
     let registry = cases_dir().join(&case.registry);
-    let (code, stdout, stderr) = run_cli(&registry, &request.0);
+    let (code, stdout, stderr) = run_cli(&registry, request.path());
     if case.is_error() {
         if code != Some(2) {
             out.push(format!("exit code: expected 2, got {code:?}"));
@@ -703,7 +701,7 @@ fn run_cli_case(case: &Case, api: Option<&Value>) -> Vec<String> {
             out.push(format!("stderr must be one line, got {stderr:?}"));
         }
         out.extend(check_error(message, &case.expect));
-        let path = request.0.display().to_string();
+        let path = request.path().display().to_string();
         if !message.contains(&path) {
             out.push(format!(
                 "stderr does not name the request file {path}: {message:?}"
@@ -971,7 +969,7 @@ fn decisions_carry_their_envelope() {
     .flatten()
     {
         let request = TempRequest::new(&case.text);
-        let (code, stdout, stderr) = run_cli(&cases_dir().join(&case.registry), &request.0);
+        let (code, stdout, stderr) = run_cli(&cases_dir().join(&case.registry), request.path());
         if code != Some(0) {
             problems.push(format!("{}: [cli] exit {code:?}: {stderr}", case.label()));
             continue;

@@ -452,8 +452,8 @@ fn registry_file_errors_name_the_file() {
         "{err}"
     );
 
-    let dir = std::env::temp_dir().join(format!("govshare-ffi-json-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let bad = dir.join("bad-registry.json");
     std::fs::write(
         &bad,
@@ -475,7 +475,6 @@ fn registry_file_errors_name_the_file() {
         govshare::error_report(&err).contains("bad-registry.json"),
         "{err}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

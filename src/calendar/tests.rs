@@ -863,31 +863,23 @@ fn a_year_already_loaded_is_refused_and_nothing_changes() {
 
 // ----- load_dir --------------------------------------------------------
 
-/// A fresh, empty temporary folder, removed on drop.
-struct TempDir(PathBuf);
+/// A fresh, empty temporary folder (its path first), removed on drop.
+struct TempDir(
+    PathBuf,
+    #[expect(dead_code, reason = "held for its drop")] tempfile::TempDir,
+);
 
 impl TempDir {
     fn new(tag: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let path = std::env::temp_dir().join(format!(
-            "govshare-calendar-{}-{tag}-{nanos}",
-            std::process::id()
-        ));
-        fs::create_dir_all(&path).unwrap();
-        Self(path)
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("govshare-calendar-{tag}-"))
+            .tempdir()
+            .unwrap();
+        Self(dir.path().to_path_buf(), dir)
     }
 
     fn write(&self, name: &str, text: &str) {
         fs::write(self.0.join(name), text).unwrap();
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
     }
 }
 

@@ -127,8 +127,8 @@ fn duplicate_ids_reserved_ids_syntax_and_schema_errors_are_refused() {
 
 #[test]
 fn a_statutory_folder_missing_a_rule_is_refused() {
-    let dir = std::env::temp_dir().join(format!("govshare-policies-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let src = concat!(env!("CARGO_MANIFEST_DIR"), "/policies");
     std::fs::create_dir_all(dir.join("statutory")).unwrap();
     std::fs::copy(
@@ -142,9 +142,8 @@ fn a_statutory_folder_missing_a_rule_is_refused() {
             std::fs::copy(&path, dir.join("statutory").join(path.file_name().unwrap())).unwrap();
         }
     }
-    let err = Engine::builder().policies_dir(&dir).build().unwrap_err();
+    let err = Engine::builder().policies_dir(dir).build().unwrap_err();
     assert!(err.to_string().contains("GS-SCOPE-EXPANSION"), "{err}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
