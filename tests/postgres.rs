@@ -3,8 +3,6 @@
 //! replica's versions, staleness bound and recovery. Each test starts its
 //! own throwaway cluster (see `support/pg.rs`).
 
-#![cfg(feature = "postgres")]
-
 #[path = "support/pg.rs"]
 mod pg;
 

@@ -13,6 +13,8 @@ mod key;
 mod policies;
 mod record;
 mod reply;
+mod serve;
+mod store;
 
 use crate::args::{Cli, Command};
 use crate::{CliError, Exit};
@@ -114,5 +116,27 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Journal { command } => journal::run(command),
         Command::Key { command } => key::run(command),
         Command::Policies { policy, format } => policies::run(&policy, format),
+        Command::Serve {
+            registry,
+            journal,
+            record,
+            key,
+            staleness,
+            poll,
+            wait,
+            policy,
+        } => serve::run(
+            &serve::Options {
+                registry,
+                journal,
+                record,
+                key: key.signing_key,
+                staleness,
+                poll,
+                wait,
+            },
+            &policy,
+        ),
+        Command::Store { command } => store::run(command),
     }
 }

@@ -5,11 +5,11 @@ use std::io::Read as _;
 use std::path::Path;
 
 use govshare::audit::Query;
-use govshare::store::{PublicKey, SignatureCheck, Store, VerifyReport, verify_export};
+use govshare::store::{PublicKey, SignatureCheck, VerifyReport, verify_export};
 use govshare::{DatasetId, DepartmentId, GrantId, RecordError, StoreError};
 
 use crate::args::{Format, RecordCommand};
-use crate::io::{emit, print_json, time_arg, writable_store};
+use crate::io::{AnyStore, emit, is_postgres, print_json, redacted, time_arg, writable_store};
 use crate::{CliError, Exit};
 
 /// Whether a file is an SQLite database (a store) rather than an export.
@@ -27,8 +27,8 @@ fn is_database(path: &Path) -> Result<bool, CliError> {
     Ok(&head == b"SQLite format 3\0")
 }
 
-fn read_only(path: &Path) -> Result<Store, CliError> {
-    Store::open_read_only(path).map_err(|e| CliError::store(&e))
+fn read_only(path: &Path) -> Result<AnyStore, CliError> {
+    AnyStore::open_read_only(path).map_err(|e| CliError::store(&e))
 }
 
 fn print_report(file: &Path, report: &VerifyReport, format: Format) {
@@ -62,10 +62,10 @@ fn print_report(file: &Path, report: &VerifyReport, format: Format) {
                 report.hash.as_str()
             );
             match &report.broken {
-                None => emit!("{}: intact; {summary}", file.display()),
+                None => emit!("{}: intact; {summary}", redacted(file)),
                 Some(b) => emit!(
                     "{}: DAMAGED at {b}; verified before it: {summary}",
-                    file.display()
+                    redacted(file)
                 ),
             }
         }
@@ -83,8 +83,8 @@ pub fn run(command: RecordCommand) -> Result<Exit, CliError> {
                 .map(|p| PublicKey::from_pem_file(p).map_err(|e| CliError::input(&e)))
                 .transpose()?;
             // A damaged header is found while opening: it is a finding too.
-            let result = if is_database(&file)? {
-                Store::open_read_only(&file)
+            let result = if is_postgres(&file) || is_database(&file)? {
+                AnyStore::open_read_only(&file)
                     .and_then(|s| s.verify(key.as_ref()))
                     .map_err(RecordError::Store)
             } else {
@@ -98,7 +98,7 @@ pub fn run(command: RecordCommand) -> Result<Exit, CliError> {
                 ) => {
                     match format {
                         Format::Json => print_json(&serde_json::json!({"broken": broken})),
-                        Format::Text => emit!("{}: DAMAGED at {broken}", file.display()),
+                        Format::Text => emit!("{}: DAMAGED at {broken}", redacted(&file)),
                     }
                     return Ok(Exit::Findings);
                 }
@@ -167,7 +167,7 @@ pub fn run(command: RecordCommand) -> Result<Exit, CliError> {
                     "exported {} journal changes and {} records of {} to {}",
                     report.journal.entries,
                     report.record.entries,
-                    file.display(),
+                    redacted(&file),
                     path.display()
                 );
             }
