@@ -3,6 +3,13 @@
 //! replica's versions, staleness bound and recovery. Each test starts its
 //! own throwaway cluster (see `support/pg.rs`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 #[path = "support/pg.rs"]
 mod pg;
 

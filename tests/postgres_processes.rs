@@ -5,6 +5,13 @@
 //! appends from four writers at once leave one verifiable record with every
 //! acknowledged entry, even when a writer is killed mid-append.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 #[path = "support/pg.rs"]
 mod pg;
 

@@ -357,9 +357,10 @@ fn set_head(
 
 const CHECKPOINT_COLUMNS: &str = "id, kind, at, journal_seq, journal_head, record_seq, record_head, pruned_seq, pruned_head, pruned_cutoff, signature";
 
-fn read_checkpoint(
-    r: &postgres::Row,
-) -> Result<Result<Checkpoint, (u64, String)>, postgres::Error> {
+/// A checkpoint row, or its number and why it cannot be read as one.
+type RowCheckpoint = Result<Checkpoint, (u64, String)>;
+
+fn read_checkpoint(r: &postgres::Row) -> Result<RowCheckpoint, postgres::Error> {
     let id = to_u64(r.try_get(0)?);
     let kind: String = r.try_get(1)?;
     let pruned_seq: Option<i64> = r.try_get(7)?;
@@ -397,7 +398,7 @@ fn read_checkpoint(
 fn all_checkpoints(
     client: &mut impl GenericClient,
     path: &Path,
-) -> Result<Vec<Result<Checkpoint, (u64, String)>>, StoreError> {
+) -> Result<Vec<RowCheckpoint>, StoreError> {
     let rows = client
         .query(
             &format!("SELECT {CHECKPOINT_COLUMNS} FROM govshare_checkpoints ORDER BY id"),
