@@ -320,3 +320,39 @@ fn a_replica_cut_off_from_the_database_denies_then_recovers() {
     let d = engine.evaluate(&request(), &r.facts_at_least(applied.seq));
     assert_eq!(d.rule_ids(), ["GS-GRANT-SUSPENDED"]);
 }
+
+#[test]
+fn a_journal_of_the_json_lines_format_imports_in_one_transaction() {
+    let cluster = pg::Cluster::start();
+    let url = cluster.create_db("import");
+    let dir = tempfile::tempdir().unwrap();
+    let legacy = dir.path().join("journal.jsonl");
+    let digest = govshare::store::registry_digest(&demo());
+    std::fs::write(
+        &legacy,
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"govshare_journal": 1, "base": digest}),
+            serde_json::json!({"seq": 1, "transition": suspension()})
+        ),
+    )
+    .unwrap();
+    let store = PgStore::connect(&url).unwrap();
+    let imported = store.import_journal(&legacy, &demo()).unwrap();
+    assert_eq!(imported.entries, 1);
+    assert_eq!(imported.head.seq, 1);
+    assert!(store.verify(None).unwrap().is_intact());
+    let r = Replica::open(&store, demo(), fast()).unwrap();
+    assert_eq!(r.version(), 1);
+    let engine = Engine::builder().build().unwrap();
+    assert_eq!(
+        engine.evaluate(&request(), &r.facts()).rule_ids(),
+        ["GS-GRANT-SUSPENDED"]
+    );
+    // Into a journal that holds changes: refused, nothing written.
+    assert!(matches!(
+        store.import_journal(&legacy, &demo()),
+        Err(govshare::JournalError::Store(StoreError::NotEmpty { .. }))
+    ));
+    assert_eq!(store.verify(None).unwrap().journal.entries, 1);
+}

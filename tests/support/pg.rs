@@ -15,6 +15,7 @@ pub struct Cluster {
     bin: PathBuf,
     as_postgres: bool,
     running: bool,
+    fsync: bool,
 }
 
 fn find_bin() -> PathBuf {
@@ -61,8 +62,14 @@ fn is_root() -> bool {
 }
 
 impl Cluster {
-    /// Creates and starts a cluster.
+    /// Creates and starts a cluster that does not fsync (tests).
     pub fn start() -> Self {
+        Self::start_with(false)
+    }
+
+    /// Creates and starts a cluster; `fsync` as a production server
+    /// (benchmarks).
+    pub fn start_with(fsync: bool) -> Self {
         let bin = find_bin();
         let dir = tempfile::Builder::new()
             .prefix("govshare-pg-")
@@ -85,6 +92,7 @@ impl Cluster {
             bin,
             as_postgres,
             running: false,
+            fsync,
         };
         let data = c.data();
         c.run(
@@ -142,8 +150,9 @@ impl Cluster {
         let data = self.data();
         let log = self.dir.path().join("server.log");
         let options = format!(
-            "-k {} -c listen_addresses='' -c fsync=off -c max_connections=100",
-            self.socket_dir().display()
+            "-k {} -c listen_addresses='' -c fsync={} -c max_connections=100",
+            self.socket_dir().display(),
+            if self.fsync { "on" } else { "off" }
         );
         self.run(
             "pg_ctl",

@@ -37,7 +37,7 @@ use super::chain::{
 use super::crypto::{HashAlgorithm, PublicKey, SignatureAlgorithm, SigningKey};
 use super::export;
 use super::journal::{Append, JournalStore, Journaled, registry_digest};
-use super::sqlite::{Entry, StoreOptions, header_from_map, header_rows};
+use super::sqlite::{Entry, Imported, StoreOptions, header_from_map, header_rows};
 use super::verify::{Verifier, VerifyReport};
 use crate::audit::{Appended, Query, Record, RecordSink};
 use crate::decision::Decision;
@@ -1104,6 +1104,129 @@ impl PgStore {
             w(out.write_all(&line))?;
             w(out.flush())?;
             Ok(report)
+        })
+    }
+
+    /// Imports a registry journal in the JSON-lines format of govshare 0.2
+    /// into this store's empty journal, replaying each change onto `base`
+    /// as it is read; all of it in one transaction (multi-row inserts), or
+    /// nothing. The way to bring a deployment's history into a shared
+    /// store.
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError::Corrupt`] naming a damaged line;
+    /// [`JournalError::OtherBase`]; [`JournalError::Replay`] for a change
+    /// that does not apply; [`StoreError::NotEmpty`]; the store's write
+    /// errors.
+    pub fn import_journal(
+        &self,
+        legacy: impl AsRef<Path>,
+        base: &Registry,
+    ) -> Result<Imported, JournalError> {
+        /// Rows per INSERT: 5 parameters each, well under the protocol's
+        /// 65,535.
+        const CHUNK: usize = 1000;
+        let (transitions, source_head) = super::legacy::read_journal(legacy.as_ref(), base)?;
+        self.writable()?;
+        let digest = registry_digest(base);
+        let path = &self.inner.location;
+        let mut conn = self.lock();
+        let client = self.client(&mut conn)?;
+        let mut tx = client.transaction().map_err(db(path))?;
+        let (journal, record) = lock_heads(&mut tx, path)?;
+        if journal.seq != 0 {
+            return Err(StoreError::NotEmpty {
+                path: path.clone(),
+                log: Log::Journal,
+            }
+            .into());
+        }
+        let checked = checked_header(&mut tx, path)?;
+        let mut header = checked.header.clone();
+        let mut prev = match &header.journal_base {
+            Some(b) if b != &digest => {
+                return Err(JournalError::OtherBase {
+                    path: path.clone(),
+                    journal: b.clone(),
+                    base: digest,
+                });
+            }
+            Some(_) => header.journal_genesis.clone().unwrap_or_default(),
+            None => {
+                let start = header.journal_start(checked.hash, &digest);
+                tx.execute(
+                    "INSERT INTO govshare_meta (key, value) VALUES ('journal_base', $1), ('journal_genesis', $2)",
+                    &[&digest, &start],
+                )
+                .map_err(db(path))?;
+                header.journal_base = Some(digest.clone());
+                header.journal_genesis = Some(start.clone());
+                start
+            }
+        };
+        let mut seq = 0u64;
+        for chunk in transitions.chunks(CHUNK) {
+            let mut rows: Vec<(i64, Option<String>, String, String, Vec<u8>)> =
+                Vec::with_capacity(chunk.len());
+            for t in chunk {
+                let bytes = serde_json::to_vec(t).map_err(JournalError::Serialize)?;
+                seq += 1;
+                let hash = chain::journal_hash(checked.hash, seq, &prev, &bytes);
+                rows.push((
+                    to_i64(seq),
+                    t.idempotency_key.clone(),
+                    prev,
+                    hash.clone(),
+                    bytes,
+                ));
+                prev = hash;
+            }
+            let mut sql = String::from(
+                "INSERT INTO govshare_journal (seq, idempotency_key, prev, hash, transition) VALUES ",
+            );
+            let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(rows.len() * 5);
+            for (i, (s, k, p, h, b)) in rows.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                let n = i * 5;
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5
+                ));
+                params.extend([
+                    s as &(dyn ToSql + Sync),
+                    k as &(dyn ToSql + Sync),
+                    p as &(dyn ToSql + Sync),
+                    h as &(dyn ToSql + Sync),
+                    b as &(dyn ToSql + Sync),
+                ]);
+            }
+            tx.execute(sql.as_str(), &params).map_err(db(path))?;
+        }
+        let head = Position { seq, head: prev };
+        set_head(&mut tx, path, Log::Journal, &head)?;
+        tx.batch_execute(&format!("NOTIFY {CHANNEL}"))
+            .map_err(db(path))?;
+        self.maybe_checkpoint(
+            &mut tx,
+            &header.store,
+            &header.created_at,
+            self.inner.clock.now(),
+            &head,
+            &record,
+        )?;
+        tx.commit().map_err(db(path))?;
+        conn.checked.header = header;
+        Ok(Imported {
+            entries: seq,
+            source_head,
+            head,
         })
     }
 
