@@ -13,6 +13,7 @@
 #[path = "support/pg.rs"]
 mod pg;
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -355,4 +356,24 @@ fn a_journal_of_the_json_lines_format_imports_in_one_transaction() {
         Err(govshare::JournalError::Store(StoreError::NotEmpty { .. }))
     ));
     assert_eq!(store.verify(None).unwrap().journal.entries, 1);
+}
+
+#[test]
+fn without_the_server_binaries_the_tests_fail_saying_how_to_install_them() {
+    let empty = tempfile::tempdir().unwrap();
+    let message = pg::find_bin_in(None, Some("".into()), empty.path()).unwrap_err();
+    assert!(
+        message.contains("apt-get install -y postgresql"),
+        "{message}"
+    );
+    let message = pg::find_bin_in(
+        Some(empty.path().into()),
+        None,
+        Path::new("/usr/lib/postgresql"),
+    )
+    .unwrap_err();
+    assert!(
+        message.contains("apt-get install -y postgresql"),
+        "{message}"
+    );
 }

@@ -18,24 +18,37 @@ pub struct Cluster {
     fsync: bool,
 }
 
-fn find_bin() -> PathBuf {
-    if let Some(dir) = std::env::var_os("GOVSHARE_PG_BIN") {
+/// What to say when the server binaries are missing.
+pub const MISSING: &str = "the PostgreSQL tests need the PostgreSQL server binaries (initdb, pg_ctl, postgres), \
+     and none were found on PATH, in /usr/lib/postgresql/*/bin or in GOVSHARE_PG_BIN. \
+     Install them with `apt-get install -y postgresql` (Debian, Ubuntu), or point \
+     GOVSHARE_PG_BIN at the folder that holds them.";
+
+/// The folder of the server binaries: `pg_bin` (`GOVSHARE_PG_BIN`), then
+/// `path` (`PATH`), then the newest `{lib}/*/bin`.
+pub fn find_bin_in(
+    pg_bin: Option<std::ffi::OsString>,
+    path: Option<std::ffi::OsString>,
+    lib: &Path,
+) -> Result<PathBuf, String> {
+    if let Some(dir) = pg_bin {
         let dir = PathBuf::from(dir);
-        assert!(
-            dir.join("pg_ctl").is_file(),
-            "GOVSHARE_PG_BIN={} holds no pg_ctl",
+        if dir.join("pg_ctl").is_file() && dir.join("initdb").is_file() {
+            return Ok(dir);
+        }
+        return Err(format!(
+            "GOVSHARE_PG_BIN={} holds no pg_ctl and initdb; {MISSING}",
             dir.display()
-        );
-        return dir;
+        ));
     }
-    if let Some(path) = std::env::var_os("PATH") {
+    if let Some(path) = path {
         for dir in std::env::split_paths(&path) {
             if dir.join("pg_ctl").is_file() && dir.join("initdb").is_file() {
-                return dir;
+                return Ok(dir);
             }
         }
     }
-    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir(lib)
         .into_iter()
         .flatten()
         .flatten()
@@ -46,15 +59,19 @@ fn find_bin() -> PathBuf {
         })
         .collect();
     found.sort();
-    match found.pop() {
-        Some((_, bin)) => bin,
-        None => panic!(
-            "the PostgreSQL tests need the PostgreSQL server binaries (initdb, pg_ctl, postgres), \
-             and none were found on PATH, in /usr/lib/postgresql/*/bin or in GOVSHARE_PG_BIN. \
-             Install them with `apt-get install -y postgresql` (Debian, Ubuntu), or point \
-             GOVSHARE_PG_BIN at the folder that holds them."
-        ),
-    }
+    found
+        .pop()
+        .map(|(_, bin)| bin)
+        .ok_or_else(|| MISSING.to_owned())
+}
+
+fn find_bin() -> PathBuf {
+    find_bin_in(
+        std::env::var_os("GOVSHARE_PG_BIN"),
+        std::env::var_os("PATH"),
+        Path::new("/usr/lib/postgresql"),
+    )
+    .unwrap_or_else(|message| panic!("{message}"))
 }
 
 fn is_root() -> bool {
