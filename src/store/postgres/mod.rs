@@ -1167,26 +1167,26 @@ impl PgStore {
         };
         let mut seq = 0u64;
         for chunk in transitions.chunks(CHUNK) {
-            let mut rows: Vec<(i64, Option<String>, String, String, Vec<u8>)> =
-                Vec::with_capacity(chunk.len());
+            let mut rows: Vec<JournalRow> = Vec::with_capacity(chunk.len());
             for t in chunk {
                 let bytes = serde_json::to_vec(t).map_err(JournalError::Serialize)?;
                 seq += 1;
                 let hash = chain::journal_hash(checked.hash, seq, &prev, &bytes);
-                rows.push((
-                    to_i64(seq),
-                    t.idempotency_key.clone(),
+                rows.push(JournalRow {
+                    seq,
+                    key: t.idempotency_key.clone(),
                     prev,
-                    hash.clone(),
+                    hash: hash.clone(),
                     bytes,
-                ));
+                });
                 prev = hash;
             }
+            let seqs: Vec<i64> = rows.iter().map(|r| to_i64(r.seq)).collect();
             let mut sql = String::from(
                 "INSERT INTO govshare_journal (seq, idempotency_key, prev, hash, transition) VALUES ",
             );
             let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(rows.len() * 5);
-            for (i, (s, k, p, h, b)) in rows.iter().enumerate() {
+            for (i, (r, s)) in rows.iter().zip(&seqs).enumerate() {
                 if i > 0 {
                     sql.push_str(", ");
                 }
@@ -1199,13 +1199,7 @@ impl PgStore {
                     n + 4,
                     n + 5
                 ));
-                params.extend([
-                    s as &(dyn ToSql + Sync),
-                    k as &(dyn ToSql + Sync),
-                    p as &(dyn ToSql + Sync),
-                    h as &(dyn ToSql + Sync),
-                    b as &(dyn ToSql + Sync),
-                ]);
+                params.extend([s as &(dyn ToSql + Sync), &r.key, &r.prev, &r.hash, &r.bytes]);
             }
             tx.execute(sql.as_str(), &params).map_err(db(path))?;
         }
