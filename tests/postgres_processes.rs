@@ -356,3 +356,113 @@ fn four_writers_leave_one_record_and_a_killed_writer_loses_nothing_acknowledged(
         (1..=present.len() as u64).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn the_command_line_takes_a_connection_url_wherever_it_takes_a_store_file() {
+    let cluster = pg::Cluster::start();
+    let url = cluster.create_db("cli");
+    let dir = tempfile::tempdir().unwrap();
+    let (private, public) = write_key(dir.path());
+    let transition = dir.path().join("suspend.json");
+    std::fs::write(&transition, suspension().to_string()).unwrap();
+    let request = dir.path().join("request.json");
+    std::fs::write(&request, requests()[0].to_string()).unwrap();
+    let t = transition.to_str().unwrap();
+    let r = request.to_str().unwrap();
+
+    let out = govshare(&[
+        "apply",
+        "--registry",
+        REGISTRY,
+        "--journal",
+        &url,
+        "--transition",
+        t,
+        "--signing-key",
+        &private,
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(text.contains("recorded as change 1"), "{text}");
+    // The same file again is the same change.
+    let again = govshare(&[
+        "apply",
+        "--registry",
+        REGISTRY,
+        "--journal",
+        &url,
+        "--transition",
+        t,
+        "--signing-key",
+        &private,
+    ]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already recorded"));
+
+    let out = govshare(&[
+        "decide",
+        "--registry",
+        REGISTRY,
+        "--journal",
+        &url,
+        "--record",
+        &url,
+        "--signing-key",
+        &private,
+        "--request",
+        r,
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rule_ids(&d), ["GS-GRANT-SUSPENDED"], "{d}");
+    assert_eq!(d["registry_version"], json!(1));
+
+    let out = govshare(&["check", "--registry", REGISTRY, "--journal", &url]);
+    assert_ne!(out.status.code(), Some(2), "{out:?}");
+    assert_ne!(out.status.code(), Some(4), "{out:?}");
+
+    let export = dir.path().join("audit.jsonl");
+    let out = govshare(&[
+        "record",
+        "export",
+        &url,
+        "--output",
+        export.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let out = govshare(&[
+        "record",
+        "verify",
+        export.to_str().unwrap(),
+        "--public-key",
+        &public,
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("record 1 entries"));
+    let out = govshare(&["record", "checkpoints", &url, "--format", "text"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("checkpoints of store"));
+
+    // What works on SQLite files only says so, and changes nothing.
+    let out = govshare(&[
+        "record",
+        "prune",
+        &url,
+        "--before",
+        "2020-01-01T00:00:00+08:00",
+        "--signing-key",
+        &private,
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SQLite file"));
+    // A password never appears in what the command line prints.
+    let secret = url.replace("govshare@", "govshare:hunter2@");
+    let out = govshare(&["record", "verify", &secret]);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!all.contains("hunter2"), "{all}");
+}
