@@ -291,13 +291,16 @@ impl Replica {
     }
 
     /// The facts at `version` or later: when the replica is behind, it
-    /// reads the journal at once, then waits for the background thread up
-    /// to the bound ([`ReplicaOptions::wait`]). Still behind then, the
+    /// waits for the background thread (told of each change, and reading
+    /// the journal every poll interval) up to the bound
+    /// ([`ReplicaOptions::wait`]). Still behind then, the
     /// facts are unavailable, and the engine denies with
     /// `GS-FACTS-UNAVAILABLE`.
     pub fn facts_at_least(&self, version: u64) -> ReplicaFacts<'_> {
         if self.version() < version {
-            self.shared.refresh();
+            // The background thread reads the journal when notified and
+            // every poll interval; waiting on it (rather than reading here)
+            // keeps the wait within its bound even when the database hangs.
             let deadline = Instant::now() + self.shared.options.wait;
             let mut h = self.shared.health();
             while self.version() < version && h.fatal.is_none() {
