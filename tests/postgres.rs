@@ -377,3 +377,63 @@ fn without_the_server_binaries_the_tests_fail_saying_how_to_install_them() {
         "{message}"
     );
 }
+
+#[test]
+fn a_lost_notification_delays_a_change_but_never_loses_it() {
+    let cluster = pg::Cluster::start();
+    let url = cluster.create_db("lost");
+    let a = Replica::open(
+        &PgStore::connect_with(&url, clocked()).unwrap(),
+        demo(),
+        fast(),
+    )
+    .unwrap();
+    // B is told of nothing: its listening connection is cut before every
+    // change, so only its polling by sequence can find them.
+    let b = Replica::open(
+        &PgStore::connect(&url).unwrap(),
+        demo(),
+        fast().poll(Duration::from_millis(300)),
+    )
+    .unwrap();
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let cut = |admin: &mut postgres::Client| {
+        admin
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+                &[],
+            )
+            .unwrap()
+    };
+    let start = Instant::now();
+    while admin
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'",
+            &[],
+        )
+        .unwrap()
+        .get::<_, i64>(0)
+        < 2
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the replicas listen"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(cut(&mut admin) >= 2, "both replicas listen");
+    let seq = a.apply(&suspension()).unwrap().seq;
+    let start = Instant::now();
+    while b.version() < seq {
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "polling did not find the change"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let engine = Engine::builder().build().unwrap();
+    assert_eq!(
+        engine.evaluate(&request(), &b.facts()).rule_ids(),
+        ["GS-GRANT-SUSPENDED"]
+    );
+}
