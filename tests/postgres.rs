@@ -437,3 +437,46 @@ fn a_lost_notification_delays_a_change_but_never_loses_it() {
         ["GS-GRANT-SUSPENDED"]
     );
 }
+
+#[test]
+fn records_older_than_three_years_are_pruned_with_a_signed_anchor() {
+    let cluster = pg::Cluster::start();
+    let url = cluster.create_db("prune");
+    let key = SigningKey::generate(SignatureAlgorithm::Sm2).unwrap();
+    let then = PgStore::connect_with(&url, clocked().signing_key(key.clone())).unwrap();
+    let engine = Engine::builder().build().unwrap();
+    let record = Record::decision(&request(), &engine.evaluate(&request(), &demo()));
+    for _ in 0..3 {
+        then.record(&record).unwrap();
+    }
+    let later = PgStore::connect_with(
+        &url,
+        StoreOptions::new()
+            .signing_key(key.clone())
+            .clock(Arc::new(ManualClock::new(t("2030-01-01T00:00:00+08:00")))),
+    )
+    .unwrap();
+    // Not yet three years before the store's clock: refused.
+    assert!(matches!(
+        later.prune(t("2027-06-01T00:00:00+08:00")),
+        Err(govshare::RecordError::Retention { .. })
+    ));
+    let pruned = later.prune(t("2026-12-31T00:00:00+08:00")).unwrap();
+    assert_eq!(pruned.records, 3);
+    assert_eq!(
+        pruned.anchor.as_ref().unwrap().pruned.as_ref().unwrap().seq,
+        3
+    );
+    assert_eq!(later.record(&record).unwrap().seq, 4);
+    let report = later.verify(Some(&key.public_key())).unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(report.record.entries, 1);
+    assert_eq!(report.record.first, Some(4));
+    // Without its key a signed store is not pruned.
+    assert!(matches!(
+        PgStore::connect(&url)
+            .unwrap()
+            .prune(t("2026-12-31T00:00:00+08:00")),
+        Err(govshare::RecordError::Store(StoreError::KeyRequired { .. }))
+    ));
+}

@@ -444,13 +444,27 @@ fn the_command_line_takes_a_connection_url_wherever_it_takes_a_store_file() {
     assert!(out.status.success(), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("checkpoints of store"));
 
-    // What works on SQLite files only says so, and changes nothing.
+    // Pruning works as on a file: nothing is three years old here.
     let out = govshare(&[
         "record",
         "prune",
         &url,
         "--before",
         "2020-01-01T00:00:00+08:00",
+        "--signing-key",
+        &private,
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nothing to prune"));
+    // What works on SQLite files only says so, and changes nothing.
+    let legacy = dir.path().join("usage.jsonl");
+    std::fs::write(&legacy, "").unwrap();
+    let out = govshare(&[
+        "record",
+        "import",
+        "--from",
+        legacy.to_str().unwrap(),
+        &url,
         "--signing-key",
         &private,
     ]);

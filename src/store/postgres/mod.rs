@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Months};
 use postgres::fallible_iterator::FallibleIterator as _;
 use postgres::types::ToSql;
 use postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, Transaction};
@@ -37,9 +37,9 @@ use super::chain::{
 use super::crypto::{HashAlgorithm, PublicKey, SignatureAlgorithm, SigningKey};
 use super::export;
 use super::journal::{Append, JournalStore, Journaled, registry_digest};
-use super::sqlite::{Entry, Imported, StoreOptions, header_from_map, header_rows};
+use super::sqlite::{Entry, Imported, Pruned, StoreOptions, header_from_map, header_rows};
 use super::verify::{Verifier, VerifyReport};
-use crate::audit::{Appended, Query, Record, RecordSink};
+use crate::audit::{Appended, Query, RETENTION_YEARS, Record, RecordSink};
 use crate::decision::Decision;
 use crate::engine::UsageRequest;
 use crate::error::{Break, JournalError, Log, Place, RecordError, StoreError};
@@ -1104,6 +1104,102 @@ impl PgStore {
             w(out.write_all(&line))?;
             w(out.flush())?;
             Ok(report)
+        })
+    }
+
+    /// Removes the usage records appended before `cutoff` — which may be no
+    /// later than [`RETENTION_YEARS`] before the store's own clock — in one
+    /// transaction with the signed anchor that lets the rest verify, as
+    /// [`super::Store::prune`] does. Only a prefix is removed: the first
+    /// record young enough to keep stops the prune.
+    ///
+    /// # Errors
+    ///
+    /// [`RecordError::Retention`] for a cutoff too recent;
+    /// [`RecordError::Unsigned`] for a store without a key;
+    /// [`StoreError::Broken`] when the store does not verify (nothing is
+    /// pruned from an altered store); the store's write errors.
+    pub fn prune(&self, cutoff: DateTime<FixedOffset>) -> Result<Pruned, RecordError> {
+        let path = &self.inner.location;
+        if self.lock().checked.key.is_none() {
+            return Err(RecordError::Unsigned { path: path.clone() });
+        }
+        self.writable()?;
+        let now = self.inner.clock.now();
+        let limit = now
+            .checked_sub_months(Months::new(RETENTION_YEARS * 12))
+            .unwrap_or(now);
+        if cutoff > limit {
+            return Err(RecordError::Retention {
+                years: RETENTION_YEARS,
+                cutoff: format_rfc3339(&cutoff),
+                limit: format_rfc3339(&limit),
+            });
+        }
+        let mut conn = self.lock();
+        let store = conn.checked.header.store.clone();
+        let client = self.client(&mut conn)?;
+        let mut tx = client.transaction().map_err(db(path))?;
+        let (journal, record) = lock_heads(&mut tx, path)?;
+        let report = verify_in(&mut tx, path, None)?;
+        if let Some(b) = report.broken {
+            return Err(broken(path)(b).into());
+        }
+        let mut last: Option<(u64, String)> = None;
+        let mut count = 0u64;
+        let mut stop = false;
+        for_each_record_row(&mut tx, path, |row| {
+            if stop {
+                return Ok(());
+            }
+            let appended = parse_rfc3339(&row.appended_at).map_err(|_| {
+                broken(path)(Break {
+                    place: Place::Entry {
+                        log: Log::Record,
+                        seq: row.seq,
+                    },
+                    problem: format!(
+                        "its append time `{}` is not an RFC 3339 instant",
+                        row.appended_at
+                    ),
+                })
+            })?;
+            if appended >= cutoff {
+                stop = true;
+            } else {
+                last = Some((row.seq, row.hash));
+                count += 1;
+            }
+            Ok::<(), StoreError>(())
+        })?;
+        let Some((seq, hash)) = last else {
+            return Ok(Pruned {
+                records: 0,
+                anchor: None,
+            });
+        };
+        tx.execute(
+            "DELETE FROM govshare_records WHERE seq <= $1",
+            &[&to_i64(seq)],
+        )
+        .map_err(db(path))?;
+        let anchor = self.write_checkpoint(
+            &mut tx,
+            &store,
+            now,
+            CheckpointKind::Prune,
+            &journal,
+            &record,
+            Some(PrunedRange {
+                seq,
+                head: hash,
+                cutoff: format_rfc3339(&cutoff),
+            }),
+        )?;
+        tx.commit().map_err(db(path))?;
+        Ok(Pruned {
+            records: count,
+            anchor: Some(anchor),
         })
     }
 

@@ -216,8 +216,12 @@ pub fn run(command: RecordCommand) -> Result<Exit, CliError> {
         }
         RecordCommand::Prune { file, before, key } => {
             let cutoff = time_arg("before", &before)?;
-            let store = writable_store(&file, key.signing_key.as_deref())?;
-            let pruned = store.prune(cutoff).map_err(|e| CliError::record(&e))?;
+            let pruned = match AnyStore::writable(&file, key.signing_key.as_deref())? {
+                AnyStore::File(s) => s.prune(cutoff),
+                #[cfg(feature = "postgres")]
+                AnyStore::Postgres(s) => s.prune(cutoff),
+            }
+            .map_err(|e| CliError::record(&e))?;
             match &pruned.anchor {
                 Some(a) => emit!(
                     "pruned {} records appended before {before}; signed anchor: checkpoint {}",
