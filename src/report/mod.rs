@@ -34,7 +34,7 @@ use crate::lifecycle::{
 use crate::model::{DatasetId, DepartmentId, Grant, GrantId, GrantStatus, Level, SharingClass};
 use crate::progress::Progress;
 use crate::registry::Registry;
-use crate::store::{Checkpoint, SignatureCheck, Store, verify_export};
+use crate::store::{Checkpoint, SignatureCheck, Store, VerifyReport, verify_export};
 use crate::time::{china_date, format_rfc3339, serialize_rfc3339};
 
 /// How far ahead the report looks for grants about to expire, in days.
@@ -386,24 +386,32 @@ pub fn record_status(path: impl AsRef<Path>, progress: &mut dyn FnMut(Progress))
             return RecordStatus::unread(store, None, Some(format!("{}: {e}", path.display())));
         }
     };
-    match verified {
-        Ok(v) => RecordStatus {
-            store,
-            entries: v.record.entries,
-            head: v.record.last.head,
-            journal_entries: v.journal.entries,
-            checkpoints: v.checkpoints,
-            last_checkpoint: v.last_checkpoint,
-            signatures: Some(v.signatures),
-            broken: v.broken,
-            error: None,
-        },
-        // Damage found before any entry could be walked (a forged header).
-        Err(
-            RecordError::Store(StoreError::Broken { broken, .. })
-            | RecordError::Broken { broken, .. },
-        ) => RecordStatus::unread(store, Some(broken), None),
-        Err(e) => RecordStatus::unread(store, None, Some(crate::error::error_report(&e))),
+    RecordStatus::from_verification(store, verified)
+}
+
+impl RecordStatus {
+    /// The status of a record verified elsewhere (a PostgreSQL store, a
+    /// host's own store), named `store` (a URL without its password).
+    pub fn from_verification(store: String, verified: Result<VerifyReport, RecordError>) -> Self {
+        match verified {
+            Ok(v) => RecordStatus {
+                store,
+                entries: v.record.entries,
+                head: v.record.last.head,
+                journal_entries: v.journal.entries,
+                checkpoints: v.checkpoints,
+                last_checkpoint: v.last_checkpoint,
+                signatures: Some(v.signatures),
+                broken: v.broken,
+                error: None,
+            },
+            // Damage found before any entry could be walked (a forged header).
+            Err(
+                RecordError::Store(StoreError::Broken { broken, .. })
+                | RecordError::Broken { broken, .. },
+            ) => RecordStatus::unread(store, Some(broken), None),
+            Err(e) => RecordStatus::unread(store, None, Some(crate::error::error_report(&e))),
+        }
     }
 }
 

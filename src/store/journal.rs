@@ -80,6 +80,26 @@ pub trait JournalStore: Send {
     }
 }
 
+/// A boxed journal is a journal: a host picks its backend at run time
+/// (`DurableRegistry<Box<dyn JournalStore>>`).
+impl<S: JournalStore + ?Sized> JournalStore for Box<S> {
+    fn since(&mut self, after: u64) -> Result<Vec<Journaled>, JournalError> {
+        (**self).since(after)
+    }
+
+    fn find(&mut self, key: &str) -> Result<Option<Journaled>, JournalError> {
+        (**self).find(key)
+    }
+
+    fn append(&mut self, after: u64, transition: &Transition) -> Result<Append, JournalError> {
+        (**self).append(after, transition)
+    }
+
+    fn clock(&self) -> Option<Arc<dyn Clock>> {
+        (**self).clock()
+    }
+}
+
 /// The digest of a registry, as a journal records the base it applies to.
 pub fn registry_digest(registry: &Registry) -> String {
     crate::digest::sha256_tagged(registry.to_json().as_bytes())

@@ -20,6 +20,8 @@ mod crypto;
 mod export;
 mod journal;
 mod legacy;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod sqlite;
 mod verify;
 
@@ -27,5 +29,7 @@ pub use chain::{Checkpoint, CheckpointKind, Position, PrunedRange};
 pub use crypto::{HashAlgorithm, PublicKey, SM2_DEFAULT_ID, SignatureAlgorithm, SigningKey};
 pub use export::{verify_export, verify_export_reader};
 pub use journal::{Append, Applied, DurableRegistry, JournalStore, Journaled, registry_digest};
+#[cfg(feature = "postgres")]
+pub use postgres::{Migrated, PgJournal, PgStore, Replica, ReplicaFacts, ReplicaOptions};
 pub use sqlite::{Entry, Imported, Journal, Pruned, Store, StoreOptions};
 pub use verify::{LogSummary, SignatureCheck, VerifyReport};

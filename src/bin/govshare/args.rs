@@ -274,11 +274,13 @@ pub enum Command {
         /// The registry.
         #[arg(long, value_name = "FILE")]
         registry: PathBuf,
-        /// A journal of lifecycle changes to replay onto the registry.
-        #[arg(long, value_name = "FILE")]
+        /// The store whose journal of lifecycle changes is replayed onto
+        /// the registry: a file, or `postgres://…`.
+        #[arg(long, value_name = "STORE")]
         journal: Option<PathBuf>,
-        /// The usage record whose hash chain is verified (Art. 29).
-        #[arg(long, value_name = "FILE")]
+        /// The usage record whose hash chain is verified (Art. 29): a store
+        /// file, its JSON-lines export, or `postgres://…`.
+        #[arg(long, value_name = "STORE")]
         record: Option<PathBuf>,
         /// Applications still awaiting a reply: a JSON file (one application
         /// or an array of them) or a folder of `*.json` application files,
@@ -297,6 +299,48 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "html")]
         format: ReportFormat,
+    },
+    /// Keep an in-memory replica of the registry from a PostgreSQL store's
+    /// journal and answer JSON lines on standard input, one JSON line out
+    /// for each: `{"decide": REQUEST, "at_least": VERSION}` (the version is
+    /// optional) gives `{"decision": …}` (and `"recorded"` with
+    /// `--record`, printed only once committed); `{"apply": TRANSITION}`
+    /// records a lifecycle change and gives `{"applied": {"seq", "retried"}}`;
+    /// `{"status": true}` gives the replica's version and whether it serves
+    /// facts. A failed line gives `{"error": …}`. Every decision carries
+    /// `registry_version`; a replica past its staleness bound, or short of
+    /// the version asked for after the wait, denies with
+    /// GS-FACTS-UNAVAILABLE.
+    Serve {
+        /// The base registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// The PostgreSQL store (`postgres://…`) whose journal the replica
+        /// follows and appends to (migrated and created when needed).
+        #[arg(long, value_name = "URL")]
+        journal: PathBuf,
+        /// Append each decision to the usage record of this store.
+        #[arg(long, value_name = "STORE")]
+        record: Option<PathBuf>,
+        #[command(flatten)]
+        key: KeyArg,
+        /// Deny with GS-FACTS-UNAVAILABLE once the journal has not been
+        /// read for this long.
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5s")]
+        staleness: Duration,
+        /// Read the journal at least this often.
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "500ms")]
+        poll: Duration,
+        /// How long a decision waits for the version it asks for.
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "2s")]
+        wait: Duration,
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
+    /// Manage a store's schema.
+    Store {
+        #[command(subcommand)]
+        command: StoreCommand,
     },
     /// List the loaded rules with their articles.
     Policies {
@@ -380,7 +424,7 @@ pub enum RecordCommand {
     /// Seal both logs now with a signed checkpoint (before handing the
     /// head to the provider or the competent authority, or before a backup).
     Checkpoint {
-        /// The store.
+        /// The store: a file, or `postgres://…`.
         file: PathBuf,
         #[command(flatten)]
         key: KeyArg,
@@ -422,6 +466,19 @@ pub enum JournalCommand {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
         /// The store (created when absent).
+        store: PathBuf,
+        #[command(flatten)]
+        key: KeyArg,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum StoreCommand {
+    /// Apply the pending schema migrations (recorded in the store) and
+    /// create the store's header when it has none: a PostgreSQL database
+    /// (`postgres://…`) or an SQLite file.
+    Migrate {
+        /// The store.
         store: PathBuf,
         #[command(flatten)]
         key: KeyArg,
@@ -570,6 +627,7 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
         .parse()
         .map_err(|_| format!("`{text}` is not a duration such as `300`, `90s`, `5m` or `1h`"))?;
     let seconds = match unit {
+        "ms" => return Ok(Duration::from_millis(n)),
         "" | "s" => Some(n),
         "m" => n.checked_mul(60),
         "h" => n.checked_mul(3600),

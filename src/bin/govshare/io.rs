@@ -4,9 +4,13 @@ use std::io::Write as _;
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
+use govshare::audit::{Appended, Query};
+use govshare::lifecycle::Transition;
 use govshare::limits::MAX_DOCUMENT_BYTES;
-use govshare::store::{DurableRegistry, SigningKey, Store, StoreOptions};
-use govshare::{Calendar, Registry, WireError};
+use govshare::store::{
+    Checkpoint, DurableRegistry, Entry, JournalStore, SigningKey, Store, StoreOptions, VerifyReport,
+};
+use govshare::{Calendar, Decision, RecordError, Registry, StoreError, UsageRequest, WireError};
 
 use crate::CliError;
 
@@ -92,8 +96,16 @@ pub fn journaled(path: &Path, journal: Option<&Path>) -> Result<Registry, CliErr
     let Some(journal) = journal else {
         return Ok(base);
     };
-    let store = Store::open_read_only(journal).map_err(|e| CliError::store(&e))?;
-    let j = store.journal(&base).map_err(|e| CliError::journal(&e))?;
+    let j: Box<dyn JournalStore> = match AnyStore::open_read_only(journal) {
+        Ok(AnyStore::File(store)) => {
+            Box::new(store.journal(&base).map_err(|e| CliError::journal(&e))?)
+        }
+        #[cfg(feature = "postgres")]
+        Ok(AnyStore::Postgres(store)) => {
+            Box::new(store.journal(&base).map_err(|e| CliError::journal(&e))?)
+        }
+        Err(e) => return Err(CliError::store(&e)),
+    };
     Ok(DurableRegistry::open(base, j)
         .map_err(|e| CliError::journal_in(journal.display(), &e))?
         .into_registry())
@@ -107,6 +119,12 @@ pub fn signing_key(path: Option<&Path>) -> Result<Option<SigningKey>, CliError> 
 
 /// A store opened for writing (created when absent), signed with `key`.
 pub fn writable_store(path: &Path, key: Option<&Path>) -> Result<Store, CliError> {
+    if is_postgres(path) {
+        return Err(CliError::Input(format!(
+            "{}: this command keeps its store in an SQLite file; it does not work on a PostgreSQL store yet",
+            redacted(path)
+        )));
+    }
     let mut options = StoreOptions::new();
     if let Some(k) = signing_key(key)? {
         options = options.signing_key(k);
@@ -120,8 +138,177 @@ pub fn open_durable(
     journal: &Path,
     base: Registry,
     key: Option<&Path>,
-) -> Result<DurableRegistry, CliError> {
-    let store = writable_store(journal, key)?;
-    let j = store.journal(&base).map_err(|e| CliError::journal(&e))?;
-    DurableRegistry::open(base, j).map_err(|e| CliError::journal_in(journal.display(), &e))
+) -> Result<DurableRegistry<Box<dyn JournalStore>>, CliError> {
+    let j: Box<dyn JournalStore> = match AnyStore::writable(journal, key)? {
+        AnyStore::File(store) => Box::new(store.journal(&base).map_err(|e| CliError::journal(&e))?),
+        #[cfg(feature = "postgres")]
+        AnyStore::Postgres(store) => {
+            Box::new(store.journal(&base).map_err(|e| CliError::journal(&e))?)
+        }
+    };
+    DurableRegistry::open(base, j).map_err(|e| CliError::journal_in(redacted(journal), &e))
+}
+
+/// Gives a transition without an idempotency key of its own the digest of
+/// its content as one, so that applying it again is recognised; the time
+/// it is recorded is the store's to set.
+pub fn keyed(mut t: Transition) -> Result<Transition, CliError> {
+    t.recorded_at = None;
+    if t.idempotency_key.is_none() {
+        let canonical = serde_json::to_vec(&t).map_err(|e| CliError::input(&e))?;
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(&canonical);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        t.idempotency_key = Some(format!("sha256:{hex}"));
+    }
+    Ok(t)
+}
+
+/// Whether a store argument names a PostgreSQL database (a `postgres://`
+/// or `postgresql://` URL) rather than an SQLite file.
+pub fn is_postgres(store: &Path) -> bool {
+    store
+        .to_str()
+        .is_some_and(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
+}
+
+/// A store argument as messages name it: a URL's password hidden.
+pub fn redacted(store: &Path) -> String {
+    let text = store.display().to_string();
+    match text.split_once("://") {
+        Some((scheme, rest)) if is_postgres(store) => {
+            let end = rest.find(['/', '?']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(end);
+            match authority.rsplit_once('@') {
+                Some((user, host)) if user.contains(':') => {
+                    let name = user.split(':').next().unwrap_or_default();
+                    format!("{scheme}://{name}:***@{host}{tail}")
+                }
+                _ => text,
+            }
+        }
+        _ => text,
+    }
+}
+
+/// A store given on the command line: an SQLite file or, with the
+/// `postgres` feature, a PostgreSQL database.
+pub enum AnyStore {
+    /// An SQLite store file.
+    File(Store),
+    /// A PostgreSQL store.
+    #[cfg(feature = "postgres")]
+    Postgres(govshare::store::PgStore),
+}
+
+#[cfg(not(feature = "postgres"))]
+fn no_postgres(path: &Path) -> StoreError {
+    StoreError::NotAStore {
+        path: redacted(path).into(),
+        why: "a PostgreSQL URL, and this govshare was built without PostgreSQL support (cargo feature `postgres`)".into(),
+    }
+}
+
+impl AnyStore {
+    /// An existing store, for reading only.
+    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        if is_postgres(path) {
+            #[cfg(feature = "postgres")]
+            return govshare::store::PgStore::connect_read_only(&path.to_string_lossy())
+                .map(AnyStore::Postgres);
+            #[cfg(not(feature = "postgres"))]
+            return Err(no_postgres(path));
+        }
+        Store::open_read_only(path).map(AnyStore::File)
+    }
+
+    /// A store for writing (created when absent), signed with `key`.
+    pub fn writable(path: &Path, key: Option<&Path>) -> Result<Self, CliError> {
+        let mut options = StoreOptions::new();
+        if let Some(k) = signing_key(key)? {
+            options = options.signing_key(k);
+        }
+        if is_postgres(path) {
+            #[cfg(feature = "postgres")]
+            return govshare::store::PgStore::connect_with(&path.to_string_lossy(), options)
+                .map(AnyStore::Postgres)
+                .map_err(|e| CliError::store(&e));
+            #[cfg(not(feature = "postgres"))]
+            return Err(CliError::store(&no_postgres(path)));
+        }
+        Store::open_with(path, options)
+            .map(AnyStore::File)
+            .map_err(|e| CliError::store(&e))
+    }
+
+    /// See `Store::verify_with_progress`; a PostgreSQL store is verified
+    /// without progress reports.
+    pub fn verify_with_progress(
+        &self,
+        key: Option<&govshare::store::PublicKey>,
+        progress: &mut dyn FnMut(govshare::Progress),
+    ) -> Result<VerifyReport, StoreError> {
+        match self {
+            AnyStore::File(s) => s.verify_with_progress(key, progress),
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(s) => s.verify(key),
+        }
+    }
+
+    /// See `Store::checkpoint`.
+    pub fn checkpoint(&self) -> Result<Checkpoint, StoreError> {
+        match self {
+            AnyStore::File(s) => s.checkpoint(),
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(s) => s.checkpoint(),
+        }
+    }
+
+    /// See `Store::query`.
+    pub fn query(&self, query: &Query) -> Result<Vec<Entry>, RecordError> {
+        match self {
+            AnyStore::File(s) => s.query(query),
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(s) => s.query(query),
+        }
+    }
+
+    /// See `Store::export`.
+    pub fn export(&self, out: &mut dyn std::io::Write) -> Result<VerifyReport, StoreError> {
+        match self {
+            AnyStore::File(s) => s.export(out),
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(s) => s.export(out),
+        }
+    }
+
+    /// See `Store::checkpoints`.
+    pub fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
+        match self {
+            AnyStore::File(s) => s.checkpoints(),
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(s) => s.checkpoints(),
+        }
+    }
+
+    /// See `Store::id`.
+    pub fn id(&self) -> String {
+        match self {
+            AnyStore::File(s) => s.id(),
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(s) => s.id(),
+        }
+    }
+
+    /// See `Store::record_decision`.
+    pub fn record_decision(
+        &self,
+        request: &UsageRequest,
+        decision: &Decision,
+    ) -> Result<Appended, RecordError> {
+        match self {
+            AnyStore::File(s) => s.record_decision(request, decision),
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(s) => s.record_decision(request, decision),
+        }
+    }
 }

@@ -36,12 +36,12 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// lock wait. Private fields; build with the methods.
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
-    key: Option<SigningKey>,
-    clock: Arc<dyn Clock>,
-    hash: Option<HashAlgorithm>,
-    every: u64,
-    after: Duration,
-    busy: Duration,
+    pub(in crate::store) key: Option<SigningKey>,
+    pub(in crate::store) clock: Arc<dyn Clock>,
+    pub(in crate::store) hash: Option<HashAlgorithm>,
+    pub(in crate::store) every: u64,
+    pub(in crate::store) after: Duration,
+    pub(in crate::store) busy: Duration,
 }
 
 impl Default for StoreOptions {
@@ -382,7 +382,7 @@ fn create(path: &Path, options: &StoreOptions) -> Result<(), StoreError> {
     }
 }
 
-fn header_rows(h: &Header) -> Vec<(&'static str, String)> {
+pub(crate) fn header_rows(h: &Header) -> Vec<(&'static str, String)> {
     let mut rows = vec![
         ("format", chain::FORMAT.to_owned()),
         ("format_version", chain::FORMAT_VERSION.to_owned()),

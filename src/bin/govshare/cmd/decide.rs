@@ -7,7 +7,7 @@ use govshare::UsageRequest;
 use govshare::limits::MAX_REQUEST_BYTES;
 
 use crate::args::{Format, PolicyArgs};
-use crate::io::{emit, journaled, read_input, writable_store};
+use crate::io::{AnyStore, emit, journaled, read_input};
 use crate::{CliError, Exit};
 
 pub fn run(
@@ -28,7 +28,7 @@ pub fn run(
     let decision = engine.evaluate(&request_value, &registry);
     if let Some((path, key)) = record {
         // The decision is printed only once its record is committed.
-        writable_store(path, key)?
+        AnyStore::writable(path, key)?
             .record_decision(&request_value, &decision)
             .map_err(|e| CliError::record(&e))?;
     }

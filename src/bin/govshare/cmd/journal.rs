@@ -1,7 +1,7 @@
 //! `govshare journal import`: a JSON-lines journal into a store.
 
 use crate::args::JournalCommand;
-use crate::io::{emit, registry_arg, writable_store};
+use crate::io::{AnyStore, emit, redacted, registry_arg};
 use crate::{CliError, Exit};
 
 pub fn run(command: JournalCommand) -> Result<Exit, CliError> {
@@ -13,16 +13,18 @@ pub fn run(command: JournalCommand) -> Result<Exit, CliError> {
             key,
         } => {
             let base = registry_arg(&registry)?;
-            let s = writable_store(&store, key.signing_key.as_deref())?;
-            let imported = s
-                .import_journal(&from, &base)
-                .map_err(|e| CliError::journal(&e))?;
+            let imported = match AnyStore::writable(&store, key.signing_key.as_deref())? {
+                AnyStore::File(s) => s.import_journal(&from, &base),
+                #[cfg(feature = "postgres")]
+                AnyStore::Postgres(s) => s.import_journal(&from, &base),
+            }
+            .map_err(|e| CliError::journal(&e))?;
             emit!(
                 "imported {} changes from {} (file digest {}) into {}; journal head {} `{}`",
                 imported.entries,
                 from.display(),
                 imported.source_head,
-                store.display(),
+                redacted(&store),
                 imported.head.seq,
                 imported.head.head
             );

@@ -15,6 +15,8 @@ mod policies;
 mod record;
 mod reply;
 mod report;
+mod serve;
+mod store;
 
 use crate::args::{Cli, Command};
 use crate::{CliError, Exit};
@@ -136,5 +138,27 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
             calendar: calendar.as_deref(),
             format,
         }),
+        Command::Serve {
+            registry,
+            journal,
+            record,
+            key,
+            staleness,
+            poll,
+            wait,
+            policy,
+        } => serve::run(
+            &serve::Options {
+                registry,
+                journal,
+                record,
+                key: key.signing_key,
+                staleness,
+                poll,
+                wait,
+            },
+            &policy,
+        ),
+        Command::Store { command } => store::run(command),
     }
 }

@@ -5,11 +5,11 @@ use std::io::Read as _;
 use std::path::Path;
 
 use govshare::audit::Query;
-use govshare::store::{PublicKey, SignatureCheck, Store, VerifyReport, verify_export};
+use govshare::store::{PublicKey, SignatureCheck, VerifyReport, verify_export};
 use govshare::{DatasetId, DepartmentId, GrantId, RecordError, StoreError};
 
 use crate::args::{Format, RecordCommand};
-use crate::io::{emit, print_json, time_arg, writable_store};
+use crate::io::{AnyStore, emit, is_postgres, print_json, redacted, time_arg, writable_store};
 use crate::{CliError, Exit};
 
 /// Whether a file is an SQLite database (a store) rather than an export.
@@ -27,8 +27,8 @@ fn is_database(path: &Path) -> Result<bool, CliError> {
     Ok(&head == b"SQLite format 3\0")
 }
 
-fn read_only(path: &Path) -> Result<Store, CliError> {
-    Store::open_read_only(path).map_err(|e| CliError::store(&e))
+fn read_only(path: &Path) -> Result<AnyStore, CliError> {
+    AnyStore::open_read_only(path).map_err(|e| CliError::store(&e))
 }
 
 fn print_report(file: &Path, report: &VerifyReport, format: Format) {
@@ -62,10 +62,10 @@ fn print_report(file: &Path, report: &VerifyReport, format: Format) {
                 report.hash.as_str()
             );
             match &report.broken {
-                None => emit!("{}: intact; {summary}", file.display()),
+                None => emit!("{}: intact; {summary}", redacted(file)),
                 Some(b) => emit!(
                     "{}: DAMAGED at {b}; verified before it: {summary}",
-                    file.display()
+                    redacted(file)
                 ),
             }
         }
@@ -83,8 +83,8 @@ pub fn run(command: RecordCommand) -> Result<Exit, CliError> {
                 .map(|p| PublicKey::from_pem_file(p).map_err(|e| CliError::input(&e)))
                 .transpose()?;
             // A damaged header is found while opening: it is a finding too.
-            let result = if is_database(&file)? {
-                Store::open_read_only(&file)
+            let result = if is_postgres(&file) || is_database(&file)? {
+                AnyStore::open_read_only(&file)
                     .and_then(|s| {
                         let mut bars = crate::progress::Bars::stderr();
                         let report = s.verify_with_progress(key.as_ref(), &mut |p| bars.update(p));
@@ -103,7 +103,7 @@ pub fn run(command: RecordCommand) -> Result<Exit, CliError> {
                 ) => {
                     match format {
                         Format::Json => print_json(&serde_json::json!({"broken": broken})),
-                        Format::Text => emit!("{}: DAMAGED at {broken}", file.display()),
+                        Format::Text => emit!("{}: DAMAGED at {broken}", redacted(&file)),
                     }
                     return Ok(Exit::Findings);
                 }
@@ -172,7 +172,7 @@ pub fn run(command: RecordCommand) -> Result<Exit, CliError> {
                     "exported {} journal changes and {} records of {} to {}",
                     report.journal.entries,
                     report.record.entries,
-                    file.display(),
+                    redacted(&file),
                     path.display()
                 );
             }
@@ -220,7 +220,7 @@ pub fn run(command: RecordCommand) -> Result<Exit, CliError> {
             Ok(Exit::Done)
         }
         RecordCommand::Checkpoint { file, key } => {
-            let store = writable_store(&file, key.signing_key.as_deref())?;
+            let store = AnyStore::writable(&file, key.signing_key.as_deref())?;
             let c = store.checkpoint().map_err(|e| CliError::store(&e))?;
             emit!(
                 "checkpoint {} signed at {}: journal through {}, record through {} (head {})",
@@ -238,8 +238,12 @@ pub fn run(command: RecordCommand) -> Result<Exit, CliError> {
         }
         RecordCommand::Prune { file, before, key } => {
             let cutoff = time_arg("before", &before)?;
-            let store = writable_store(&file, key.signing_key.as_deref())?;
-            let pruned = store.prune(cutoff).map_err(|e| CliError::record(&e))?;
+            let pruned = match AnyStore::writable(&file, key.signing_key.as_deref())? {
+                AnyStore::File(s) => s.prune(cutoff),
+                #[cfg(feature = "postgres")]
+                AnyStore::Postgres(s) => s.prune(cutoff),
+            }
+            .map_err(|e| CliError::record(&e))?;
             match &pruned.anchor {
                 Some(a) => emit!(
                     "pruned {} records appended before {before}; signed anchor: checkpoint {}",

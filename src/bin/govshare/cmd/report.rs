@@ -3,13 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+use govshare::RecordError;
 use govshare::lifecycle::Application;
-use govshare::report::{Report, ReportInputs, Sources, record_status};
-
 use govshare::limits::MAX_REGISTRY_BYTES;
+use govshare::report::{RecordStatus, Report, ReportInputs, Sources, record_status};
 
 use crate::args::ReportFormat;
-use crate::io::{calendar, journaled, read_input, time_arg};
+use crate::io::{AnyStore, calendar, is_postgres, journaled, read_input, redacted, time_arg};
 use crate::progress::Bars;
 use crate::{CliError, Exit};
 
@@ -35,13 +35,20 @@ pub fn run(i: &Inputs<'_>) -> Result<Exit, CliError> {
     };
     let record = i.record.map(|path| {
         let mut bars = Bars::stderr();
-        let status = record_status(path, &mut |p| bars.update(p));
+        let status = if is_postgres(path) {
+            let verified = AnyStore::open_read_only(path)
+                .and_then(|s| s.verify_with_progress(None, &mut |p| bars.update(p)))
+                .map_err(RecordError::Store);
+            RecordStatus::from_verification(redacted(path), verified)
+        } else {
+            record_status(path, &mut |p| bars.update(p))
+        };
         bars.clear();
         status
     });
     let sources = Sources {
         registry: i.registry.display().to_string(),
-        journal: i.journal.map(|j| j.display().to_string()),
+        journal: i.journal.map(redacted),
         applications: i.applications.map(|a| a.display().to_string()),
     };
     let inputs = ReportInputs {
