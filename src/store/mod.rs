@@ -10,6 +10,11 @@
 //! checkpoint and export formats do not depend on SQLite, so another
 //! backend produces stores that verify alike.
 //!
+//! With the `postgres` feature, `PgStore` keeps the same logs, in the same
+//! formats, in a PostgreSQL database shared by several instances, and each
+//! instance decides on a `Replica`: an in-memory registry kept current from
+//! the shared journal, with named versions and a staleness bound.
+//!
 //! JSON lines remain the format an auditor reads: [`Store::export`] writes
 //! them and [`verify_export`] checks them; the journal and usage record of
 //! govshare 0.2 import with [`Store::import_journal`] and
