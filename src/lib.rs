@@ -77,7 +77,8 @@ pub use calendar::{Calendar, DayKind, SkippedDay, WorkingDays};
 pub use decision::{
     Decision, EngineReason, Obligation, ObligationId, Outcome, Reason, RuleId, StatutoryRule,
 };
-pub use engine::{Action, Engine, EngineBuilder, UsageRequest};
+pub use digest::ContentDigest;
+pub use engine::{Action, CacheLimits, CacheStats, Engine, EngineBuilder, UsageRequest};
 pub use error::{
     Break, CalendarError, FactError, IdError, InstantError, JournalError, LoadError, RecordError,
     ReplyError, RequestError, TransitionError, WireError, error_report,
@@ -91,7 +92,7 @@ pub use model::{
     SharingMethod, Suspension, Violation, Withdrawal,
 };
 pub use policy::{Rule, RuleEffect, RuleOrigin};
-pub use registry::{CheckedChange, FactSource, Registry};
+pub use registry::{CheckedChange, FactRecord, FactSource, Registry};
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use change::{CheckedChange, DEFAULT_CLOCK_TOLERANCE};
 pub use disposal::{DisposalEntry, DisposalState, disposal_due, disposal_state, overdue_disposals};
 
+use crate::digest::ContentDigest;
 use crate::error::{FactError, IdError, LoadError, TransitionError};
 use crate::input::{ObjectError, check_json_depth, parse_object};
 use crate::limits::{MAX_JSON_DEPTH, MAX_REGISTRY_BYTES};
@@ -95,6 +96,28 @@ pub trait FactSource {
     fn purposes(&self) -> Result<Option<Cow<'_, PurposeVocabulary>>, FactError> {
         Ok(None)
     }
+
+    /// The [`ContentDigest`] of a record this source returned, when the
+    /// source keeps one, so that the engine's decision cache need not
+    /// digest the record per request. [`Registry`] keeps them. A source
+    /// that answers must answer `ContentDigest::of(record)` (or another
+    /// digest that only this content has); the default, `None`, has the
+    /// engine compute it.
+    fn content_digest(&self, record: FactRecord<'_>) -> Option<ContentDigest> {
+        let _ = record;
+        None
+    }
+}
+
+/// A record a decision reads, as [`FactSource::content_digest`] is asked
+/// for its digest.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum FactRecord<'a> {
+    /// A catalog entry.
+    Dataset(&'a Dataset),
+    /// A grant.
+    Grant(&'a Grant),
 }
 
 #[derive(Deserialize)]
@@ -136,6 +159,10 @@ pub struct Registry {
     departments: Vec<Department>,
     datasets: Vec<Dataset>,
     grants: Vec<Grant>,
+    /// The content digest of each catalog entry, by position.
+    dataset_digests: Vec<ContentDigest>,
+    /// The content digest of each grant, by position.
+    grant_digests: Vec<ContentDigest>,
     purposes: Option<PurposeVocabulary>,
     department_index: HashMap<DepartmentId, usize>,
     dataset_index: HashMap<DatasetId, usize>,
@@ -206,10 +233,14 @@ impl Registry {
                 .or_default()
                 .push(i);
         }
+        let dataset_digests = datasets.iter().map(ContentDigest::of).collect();
+        let grant_digests = grants.iter().map(ContentDigest::of).collect();
         Ok(Self {
             departments,
             datasets,
             grants,
+            dataset_digests,
+            grant_digests,
             purposes: None,
             department_index,
             dataset_index,
@@ -385,12 +416,12 @@ impl Registry {
 
     /// Replaces a catalog entry by its new state (a committed change).
     fn replace_dataset(&mut self, dataset: Dataset) -> Result<(), TransitionError> {
-        let slot = self
-            .dataset_index
-            .get(&dataset.id)
-            .and_then(|&i| self.datasets.get_mut(i));
+        let i = self.dataset_index.get(&dataset.id).copied();
+        let slot =
+            i.and_then(|i| Some((self.datasets.get_mut(i)?, self.dataset_digests.get_mut(i)?)));
         match slot {
-            Some(slot) => {
+            Some((slot, digest)) => {
+                *digest = ContentDigest::of(&dataset);
                 *slot = dataset;
                 Ok(())
             }
@@ -402,12 +433,11 @@ impl Registry {
 
     /// Replaces a grant by its new state (a committed change).
     fn replace_grant(&mut self, grant: Grant) -> Result<(), TransitionError> {
-        let slot = self
-            .grant_index
-            .get(&grant.id)
-            .and_then(|&i| self.grants.get_mut(i));
+        let i = self.grant_index.get(&grant.id).copied();
+        let slot = i.and_then(|i| Some((self.grants.get_mut(i)?, self.grant_digests.get_mut(i)?)));
         match slot {
-            Some(slot) => {
+            Some((slot, digest)) => {
+                *digest = ContentDigest::of(&grant);
                 *slot = grant;
                 Ok(())
             }
@@ -434,6 +464,7 @@ impl Registry {
             .entry(grant.requester.clone())
             .or_default()
             .push(i);
+        self.grant_digests.push(ContentDigest::of(&grant));
         self.grants.push(grant);
         Ok(())
     }
@@ -482,6 +513,23 @@ impl FactSource for Registry {
 
     fn registry_version(&self) -> Option<u64> {
         self.version
+    }
+
+    /// The digest kept since the record was loaded or last changed, when
+    /// `record` is this registry's own (the same object, not a copy).
+    fn content_digest(&self, record: FactRecord<'_>) -> Option<ContentDigest> {
+        match record {
+            FactRecord::Grant(g) => {
+                let i = *self.grant_index.get(&g.id)?;
+                let own = self.grants.get(i)?;
+                std::ptr::eq(own, g).then(|| self.grant_digests.get(i).copied())?
+            }
+            FactRecord::Dataset(d) => {
+                let i = *self.dataset_index.get(&d.id)?;
+                let own = self.datasets.get(i)?;
+                std::ptr::eq(own, d).then(|| self.dataset_digests.get(i).copied())?
+            }
+        }
     }
 }
 
