@@ -40,10 +40,13 @@
 //! | `govshare::{Department, Dataset, Grant, …, DepartmentId, GrantId, PurposeCode, …}` | the domain and its validated ids |
 //! | `govshare::{Calendar, DayKind, WorkingDays, SkippedDay}` | the PRC working-day calendar |
 //! | `govshare::{Rule, RuleEffect, RuleOrigin}` | the loaded policies' rules |
+//! | `govshare::{Progress, ProgressStage}` | progress of long work, reported through a callback |
 //! | `govshare::{LoadError, RequestError, FactError, …, error_report}` | every error |
 //! | [`lifecycle`] | catalog validation, applications and replies, transitions, disposals |
 //! | [`audit`] | the Art. 29 usage record: records and the sink trait |
+//! | `import` | catalog spreadsheets (xlsx, CSV) into a registry (feature `import`) |
 //! | [`store`] | durable state: the registry journal and the record log |
+//! | [`report`] | the self-check report (合规体检报告): its data, and its HTML (feature `report-html`) |
 //! | [`wire`] | the JSON wire API (bytes in, JSON out) |
 //! | [`ffi`] | the C ABI's statuses |
 //! | [`time`] | RFC 3339 instants, China Standard Time, and the clocks a store and a live engine read |
@@ -51,10 +54,11 @@
 //!
 //! # Layers
 //!
-//! Modules depend only on modules below them, in this order: `limits`;
-//! `error`, `digest`; `input`, `time`; `model`; `calendar`; `registry`;
-//! `decision`; `policy`; `engine`; `lifecycle`, `audit`; `store`; `wire`;
-//! `ffi`. `.ci/layers` checks it.
+//! Modules depend only on modules below them, in this order: `limits`,
+//! `progress`, `text`; `error`, `digest`; `input`, `time`; `model`;
+//! `calendar`; `registry`; `decision`; `policy`; `engine`; `lifecycle`,
+//! `audit`; `import`; `store`; `report`; `wire`; `ffi`. `.ci/layers` checks
+//! it.
 
 pub mod audit;
 mod calendar;
@@ -63,13 +67,18 @@ mod digest;
 mod engine;
 mod error;
 pub mod ffi;
+#[cfg(feature = "import")]
+pub mod import;
 mod input;
 pub mod lifecycle;
 pub mod limits;
 mod model;
 mod policy;
+mod progress;
 mod registry;
+pub mod report;
 pub mod store;
+mod text;
 pub mod time;
 pub mod wire;
 
@@ -80,8 +89,8 @@ pub use decision::{
 pub use digest::ContentDigest;
 pub use engine::{Action, CacheLimits, CacheStats, Engine, EngineBuilder, UsageRequest};
 pub use error::{
-    Break, CalendarError, FactError, IdError, InstantError, JournalError, LoadError, RecordError,
-    ReplyError, RequestError, TransitionError, WireError, error_report,
+    Break, CalendarError, FactError, IdError, ImportError, InstantError, JournalError, LoadError,
+    RecordError, ReplyError, RequestError, TransitionError, WireError, error_report,
 };
 pub use model::{
     Approval, Assessment, CatalogStatus, Consent, ConsentScope, DataGrade, DataItem, Dataset,
@@ -92,6 +101,7 @@ pub use model::{
     SharingMethod, Suspension, Violation, Withdrawal,
 };
 pub use policy::{Rule, RuleEffect, RuleOrigin};
+pub use progress::{Progress, ProgressStage};
 pub use registry::{CheckedChange, FactRecord, FactSource, Registry};
 
 /// The README's examples, run as doctests.

@@ -852,3 +852,166 @@ mod over_time {
         assert!(stderr(&out).contains("journal.jsonl"), "{}", stderr(&out));
     }
 }
+
+/// A local forbid whose condition is nested `depth` times in `open` and
+/// `close` around `inner`.
+fn deep_local(open: &str, inner: &str, close: &str, depth: usize) -> String {
+    format!(
+        "@id(\"ZJ-DEEP\") @articles(\"25\") @zh(\"深\") @en(\"deep\")\n\
+         forbid (principal, action, resource)\n\
+         when {{ {}{inner}{} }};\n",
+        open.repeat(depth),
+        close.repeat(depth)
+    )
+}
+
+#[test]
+fn a_deeply_nested_local_policy_is_a_load_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("parens.cedar", deep_local("(", "true", ")", 1000)),
+        ("sets.cedar", deep_local("[", "1", "]", 1000)),
+        (
+            "ifs.cedar",
+            deep_local("if ", "true", " then true else false", 5000),
+        ),
+    ] {
+        let file = write(dir.path(), name, &text);
+        let out = govshare(&["policies", "--local", &file]);
+        // It used to abort with status 134 (a stack overflow in the parser).
+        assert_eq!(out.status.code(), Some(3), "{name}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "policy file `{file}`, line 3: nested 65 levels deep"
+            )) && err.contains("MAX_POLICY_NESTING"),
+            "{err}"
+        );
+        let decide = govshare(&[
+            "decide",
+            "--registry",
+            REGISTRY,
+            "--request",
+            ALLOW,
+            "--local",
+            &file,
+        ]);
+        assert_eq!(decide.status.code(), Some(3), "{}", stderr(&decide));
+    }
+}
+
+/// Runs the CLI and waits at most 30 s for it: one that blocks on its
+/// input is killed and the test fails.
+fn govshare_within(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govshare"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("govshare {args:?} blocked on its input");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn fifos_devices_and_folders_given_as_files_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.cedar");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let fifo = fifo.to_str().unwrap();
+    // `--local` used to hang forever on a FIFO.
+    let out = govshare_within(&["policies", "--local", fifo]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("a FIFO (named pipe), not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    for args in [
+        vec!["decide", "--registry", REGISTRY, "--request", fifo],
+        vec!["decide", "--registry", fifo, "--request", ALLOW],
+        vec!["decide", "--registry", "/dev/zero", "--request", ALLOW],
+        vec!["decide", "--registry", REGISTRY, "--request", "/dev/zero"],
+        vec!["check", "--registry", "/tmp"],
+    ] {
+        let out = govshare_within(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let calendar = dir.path().join("calendar");
+    std::fs::create_dir(&calendar).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(calendar.join("cn-2026.json"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = govshare_within(&[
+        "deadline",
+        "--received",
+        "2026-03-02T10:00:00+08:00",
+        "--class",
+        "conditional",
+        "--calendar",
+        calendar.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("a FIFO"), "{}", stderr(&out));
+}
+
+#[test]
+fn standard_input_is_read_no_further_than_the_request_limit() {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govshare"))
+        .args(["decide", "--registry", REGISTRY, "--request", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // An endless request: the command must stop reading past the limit
+    // and exit, which breaks this pipe. Before, it read to the end (512 MiB
+    // took 534 MB of memory) before checking the limit.
+    let chunk = vec![b' '; 64 * 1024];
+    let mut written = 0usize;
+    let cap = 64 * 1024 * 1024;
+    while written < cap {
+        match stdin.write(&chunk) {
+            Ok(n) => written += n,
+            Err(e) => {
+                assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+                break;
+            }
+        }
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(written < cap, "the command read all {written} bytes");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("standard input: input size in bytes is 65537, over the limit of 65536"),
+        "{}",
+        stderr(&out)
+    );
+}

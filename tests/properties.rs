@@ -640,7 +640,7 @@ proptest! {
             .enumerate()
             .map(|(i, body)| {
                 Engine::builder()
-                    .local_policies(format!("local-{i}.cedar"), format!("@id(\"local-{i}\") @articles(\"25\") @zh(\"地方规则\") @en(\"local rule\")\n{body}"))
+                    .local_policies(format!("local-{i}.cedar"), format!("@id(\"LOCAL-{i}\") @articles(\"25\") @zh(\"地方规则\") @en(\"local rule\")\n{body}"))
                     .build()
                     .unwrap()
             })

@@ -250,3 +250,125 @@ pub fn ffi_evaluate(data: &[u8]) {
         assert_eq!(v["code"], status, "{text}");
     }
 }
+
+/// One level of a nested condition: text before and after the inner
+/// condition, each keeping it a Bool that is true.
+const WRAPPERS: [(&str, &str); 10] = [
+    ("(", ")"),
+    ("[", "].contains(true)"),
+    ("{a: ", "}.a"),
+    // Cedar's grammar takes `if` as an operand only in parentheses.
+    ("(if ", " then true else false)"),
+    ("!(!(", "))"),
+    ("[true].contains(", ")"),
+    ("true && ", ""),
+    ("false || ", ""),
+    ("(context.at > 0) && ", ""),
+    ("(if false then false else ", ")"),
+];
+
+/// Policy nesting: each byte picks a wrapper around a true condition, so
+/// the bytes describe a local forbid on `access` nested as deep as they
+/// are long (up to several times the limit). Loading either refuses it by
+/// its depth — never a crash, never another error — or builds an engine
+/// in which, on a thread with a 64 KiB stack, the forbid fires on the
+/// request the statutory policies allow, with no evaluation error.
+pub fn policy_nesting(data: &[u8]) {
+    let data = &data[..data.len().min(400)];
+    let mut open = String::new();
+    let mut close = Vec::new();
+    for b in data {
+        let (before, after) = WRAPPERS[usize::from(*b) % WRAPPERS.len()];
+        open.push_str(before);
+        close.push(after);
+    }
+    let condition = format!(
+        "{open}true{}",
+        close.iter().rev().copied().collect::<String>()
+    );
+    let text = format!(
+        "@id(\"ZJ-FUZZ\") @articles(\"25\") @zh(\"模糊测试\") @en(\"fuzz\")\n\
+         forbid (principal, action == Govshare::Action::\"access\", resource)\n\
+         when {{ {condition} }};\n"
+    );
+    let engine = match Engine::builder().local_policies("fuzz.cedar", text).build() {
+        Ok(engine) => engine,
+        Err(govshare::LoadError::TooDeep { max, depth, .. }) => {
+            assert!(depth > max);
+            assert_eq!(max, govshare::limits::MAX_POLICY_NESTING);
+            return;
+        }
+        Err(other) => panic!("refused for another reason than its depth: {other}"),
+    };
+    let rules = std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(move || {
+            let request =
+                UsageRequest::from_json(include_str!("../../examples/data/requests/01-allow.json"))
+                    .unwrap();
+            engine
+                .evaluate(&request, demo())
+                .rule_ids()
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(rules, ["ZJ-FUZZ"], "the deep forbid did not decide alone");
+}
+
+/// Instants: two lines of text. Each the library accepts is strict RFC
+/// 3339 — seconds 00–59, an ASCII offset sign, a year in the accepted
+/// range — is the instant chrono's own RFC 3339 parser reads, and prints
+/// and parses back to itself; for two accepted instants, the order as
+/// parsed is the order of their epoch nanoseconds, and microseconds (as
+/// the policies compare them) never contradict it.
+pub fn instants(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut lines = text.splitn(2, '\n');
+    let parsed: Vec<_> = [lines.next(), lines.next()]
+        .into_iter()
+        .flatten()
+        .filter_map(|line| govshare::time::parse_rfc3339(line).ok().map(|t| (line, t)))
+        .collect();
+    for (line, t) in &parsed {
+        let b = line.as_bytes();
+        assert!(line.is_ascii(), "{line:?}");
+        assert!(matches!(b.get(10), Some(b'T' | b't')), "{line:?}");
+        let second = std::str::from_utf8(&b[17..19])
+            .unwrap()
+            .parse::<u32>()
+            .unwrap();
+        assert!(second <= 59, "a leap second was accepted: {line:?}");
+        let year = std::str::from_utf8(&b[..4])
+            .unwrap()
+            .parse::<i32>()
+            .unwrap();
+        assert!((govshare::limits::MIN_YEAR..=govshare::limits::MAX_YEAR).contains(&year));
+        let chrono_reads = chrono::DateTime::parse_from_rfc3339(line)
+            .unwrap_or_else(|e| panic!("{line:?} accepted, but not RFC 3339 to chrono: {e}"));
+        assert_eq!(chrono_reads, *t, "{line:?}");
+        assert_eq!(chrono_reads.offset(), t.offset(), "{line:?}");
+        let printed = govshare::time::format_rfc3339(t);
+        assert_eq!(
+            govshare::time::parse_rfc3339(&printed).unwrap(),
+            *t,
+            "{printed}"
+        );
+    }
+    if let [(_, a), (_, b)] = parsed.as_slice() {
+        let exact =
+            |t: &chrono::DateTime<chrono::FixedOffset>| (t.timestamp(), t.timestamp_subsec_nanos());
+        assert_eq!(a.cmp(b), exact(a).cmp(&exact(b)));
+        if a <= b {
+            assert!(a.timestamp_micros() <= b.timestamp_micros());
+        }
+        if a.timestamp_micros() < b.timestamp_micros() {
+            assert!(a < b);
+        }
+    }
+}

@@ -36,3 +36,13 @@ fn policy_text_seeds() {
 fn ffi_evaluate_seeds() {
     replay("ffi_evaluate", govshare_fuzz::ffi_evaluate);
 }
+
+#[test]
+fn policy_nesting_seeds() {
+    replay("policy_nesting", govshare_fuzz::policy_nesting);
+}
+
+#[test]
+fn instants_seeds() {
+    replay("instants", govshare_fuzz::instants);
+}

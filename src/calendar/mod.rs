@@ -23,6 +23,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::error::CalendarError;
+use crate::input::read_text;
+use crate::limits::MAX_POLICY_FILE_BYTES;
 use year_file::{EMBEDDED, YearData, file_name_year, holiday_on, is_weekend, parse_year};
 
 /// What kind of day a date is in the working-day calendar.
@@ -279,7 +281,9 @@ impl Calendar {
     ///
     /// # Errors
     ///
-    /// [`CalendarError::Io`] when `dir` or a year file cannot be read;
+    /// [`CalendarError::Io`] when `dir` or a year file cannot be read or a
+    /// year file is not a regular file; [`CalendarError::TooLarge`] over
+    /// [`crate::limits::MAX_POLICY_FILE_BYTES`];
     /// [`CalendarError::Invalid`] when `dir` holds no year file or a file
     /// name's year differs from the file's `year`; and the errors of
     /// [`Calendar::add_year_json`].
@@ -311,7 +315,10 @@ impl Calendar {
             else {
                 continue;
             };
-            if path.is_file() {
+            // A folder of that name is not a year file; anything else that
+            // is not a regular file (a FIFO, a device) is refused when
+            // read, never waited on.
+            if !path.is_dir() {
                 files.push((year, path));
             }
         }
@@ -325,7 +332,8 @@ impl Calendar {
 
         let mut calendar = Self::new();
         for (name_year, path) in files {
-            let json = fs::read_to_string(&path).map_err(io(&path))?;
+            let json = read_text(&path, MAX_POLICY_FILE_BYTES)
+                .map_err(|e| e.into_calendar(&path, MAX_POLICY_FILE_BYTES))?;
             let origin = path.display().to_string();
             let (year, data) = parse_year(&json, &origin)?;
             if year != name_year {

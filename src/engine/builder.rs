@@ -172,7 +172,7 @@ impl EngineBuilder {
         }
         for source in &self.local {
             let (name, text) = match source {
-                Source::File(p) => (p.display().to_string(), read_policy_file(p)?),
+                Source::File(p) => (p.display().to_string(), read_policy_file(p, "policy file")?),
                 Source::Text { name, text } => (name.clone(), text.clone()),
             };
             files.push(PolicyFile {

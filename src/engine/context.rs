@@ -235,7 +235,7 @@ pub(crate) fn cedar_request(
         RestrictedExpression::new_long(epoch_micros(&req.at)),
     ));
     pairs.push((
-        "overdue_disposal_with_provider".into(),
+        crate::policy::OVERDUE_FACT.into(),
         RestrictedExpression::new_bool(facts.overdue_disposal_with_provider),
     ));
     let context = Context::from_pairs(pairs).map_err(text_error)?;

@@ -34,6 +34,16 @@ pub enum CalendarError {
         /// What is wrong, naming the year.
         message: String,
     },
+    /// A year file is over [`crate::limits::MAX_POLICY_FILE_BYTES`].
+    #[error("working-day calendar `{origin}` is {size} bytes, over the limit of {max}")]
+    TooLarge {
+        /// The file.
+        origin: String,
+        /// Its size (or the bytes read before the limit stopped the read).
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
     /// A year file or folder cannot be read.
     #[error("cannot read working-day calendar `{}`", .path.display())]
     Io {

@@ -29,6 +29,21 @@ pub enum IdError {
         /// The id, escaped.
         value: String,
     },
+    /// The id holds a character a reader cannot see as it is: a format or
+    /// bidi control character, a separator, a space other than U+0020, an
+    /// invisible, private-use or unassigned code point, or a combining mark
+    /// first (the README's Hostile input section lists them).
+    #[error("{kind} `{value}` contains {why} ({character}): ids must be plain visible text")]
+    Hidden {
+        /// What kind of id.
+        kind: &'static str,
+        /// The id, with such characters written as `\u{…}`.
+        value: String,
+        /// The first such character, as `U+202E`.
+        character: String,
+        /// What kind of character it is.
+        why: &'static str,
+    },
     /// The id starts or ends with white space.
     #[error("{kind} `{value}` starts or ends with white space")]
     Whitespace {

@@ -50,6 +50,17 @@ pub enum LoadError {
         /// The repeated id.
         id: String,
     },
+    /// A grant's records contradict each other (status `active` with a
+    /// suspension record), or record an event dated in the future.
+    #[error("registry `{origin}`: grant `{grant}`: {message}")]
+    Grant {
+        /// Where the registry came from.
+        origin: String,
+        /// The grant's id.
+        grant: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The Cedar schema does not parse.
     #[error("policy schema `{origin}` does not parse")]
     Schema {
@@ -108,6 +119,31 @@ pub enum LoadError {
         /// The limit.
         max: usize,
     },
+    /// A policy file or schema nests deeper than
+    /// [`crate::limits::MAX_POLICY_NESTING`] (checked before it is parsed).
+    #[error(
+        "{what} `{origin}`, line {line}: nested {depth} levels deep, over the limit of {max} (`MAX_POLICY_NESTING`)"
+    )]
+    TooDeep {
+        /// `policy file` or `schema`.
+        what: &'static str,
+        /// The file name.
+        origin: String,
+        /// The 1-based line where the limit was first passed.
+        line: usize,
+        /// The depth reached on that line.
+        depth: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The thread that parses and validates the policies, on a stack of
+    /// known size, could not be started.
+    #[error("cannot start the thread that parses the policies")]
+    Thread {
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
     /// The working-day calendar cannot be loaded.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
@@ -134,6 +170,7 @@ impl LoadError {
             LoadError::RegistryJson { origin, .. }
             | LoadError::Registry { origin, .. }
             | LoadError::DuplicateId { origin, .. }
+            | LoadError::Grant { origin, .. }
             | LoadError::TooLarge { origin, .. } => *origin = name.to_owned(),
             _ => {}
         }

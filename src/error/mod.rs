@@ -10,6 +10,7 @@
 mod calendar;
 mod fact;
 mod id;
+mod import;
 mod lifecycle;
 mod load;
 mod request;
@@ -20,6 +21,7 @@ mod wire;
 pub use calendar::CalendarError;
 pub use fact::FactError;
 pub use id::IdError;
+pub use import::ImportError;
 pub use lifecycle::{ReplyError, TransitionError};
 pub use load::LoadError;
 pub use request::RequestError;
@@ -45,7 +47,17 @@ pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// assert!(report.starts_with("registry `<memory>`: `departments`: invalid type"), "{report}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Characters a reader cannot see as they are (bidi controls, zero-width
+/// and other invisible characters; the README's Hostile input section
+/// lists them) are written as `\u{…}`, so a message quoting hostile input
+/// shows what is there.
 pub fn error_report(error: &dyn std::error::Error) -> String {
+    let report = report_raw(error);
+    crate::text::escape_hidden(&report, true).into_owned()
+}
+
+fn report_raw(error: &dyn std::error::Error) -> String {
     let mut out = error.to_string();
     let mut cause = error.source();
     while let Some(e) = cause {

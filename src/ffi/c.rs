@@ -87,10 +87,23 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
     }
 }
 
-/// Runs `body` inside the panic boundary; on error, renders the error JSON
-/// into `*error_out` (when `error_out` is not NULL) and returns its status.
+/// Stack every call needs (JSON nested to the limit, loading a registry,
+/// the engine's own entry); a thread with less left runs the call on a
+/// fresh stack of [`CALL_STACK`] bytes.
+const CALL_RED_ZONE: usize = 512 * 1024;
+/// The fresh stack a call runs on when the host's thread is short of
+/// stack (reserved, not used: only the pages touched are allocated).
+const CALL_STACK: usize = 4 * 1024 * 1024;
+
+/// Runs `body` inside the panic boundary, on enough stack whatever the
+/// host thread's size; on error, renders the error JSON into `*error_out`
+/// (when `error_out` is not NULL) and returns its status.
 fn guard(error_out: *mut *mut c_char, body: impl FnOnce() -> Result<(), WireError>) -> Status {
-    let result = match catch_unwind(AssertUnwindSafe(body)) {
+    // The boundary encloses the switch of stacks too: nothing unwinds into C.
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        stacker::maybe_grow(CALL_RED_ZONE, CALL_STACK, body)
+    }));
+    let result = match result {
         Ok(result) => result,
         Err(payload) => Err(WireError::Panic {
             message: panic_message(payload.as_ref()),

@@ -133,7 +133,11 @@ impl WireError {
             WireError::InBatch { source, .. } => source.status(),
             WireError::Load(LoadError::Io { .. })
             | WireError::Load(LoadError::Calendar(CalendarError::Io { .. })) => Status::Io,
-            WireError::Load(LoadError::TooLarge { .. }) => Status::LimitExceeded,
+            WireError::Load(
+                LoadError::TooLarge { .. }
+                | LoadError::TooDeep { .. }
+                | LoadError::Calendar(CalendarError::TooLarge { .. }),
+            ) => Status::LimitExceeded,
             WireError::Load(_) => Status::LoadFailed,
             WireError::Limit { .. } => Status::LimitExceeded,
             WireError::Io { .. } => Status::Io,

@@ -84,7 +84,7 @@ impl Checkability {
 
 /// The counts a platform reads: how many entries and grants are enforced
 /// by code in full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct CoverageSummary {
     /// Whether the registry has a purpose vocabulary.

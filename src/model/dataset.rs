@@ -461,6 +461,12 @@ pub struct Dataset {
     pub format: String,
     /// 数据更新频率.
     pub update_frequency: String,
+    /// 信息资源摘要: what the data describes, as the catalog states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// 发布日期: the day the entry was published in the catalog (Art. 16).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_on: Option<chrono::NaiveDate>,
     /// Set when the data is a state or work secret: such data is not
     /// government data under the Regulation and cannot be catalogued (Art. 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]

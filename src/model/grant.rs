@@ -396,3 +396,147 @@ impl DisposalTrigger {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cmp::Ordering;
+
+    use chrono::{DateTime, FixedOffset};
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::time::{epoch_micros, epoch_micros_ceil, parse_rfc3339};
+
+    /// Instants as text: every field in range, a fraction of 0 to 9
+    /// digits, `Z`/`z` or an offset up to ±23:59, and now and then a leap
+    /// second (`:60`), which the parser must refuse.
+    fn instant_text() -> impl Strategy<Value = String> {
+        (
+            (2000i32..=2199, 1u32..=12, 1u32..=28),
+            (
+                0u32..24,
+                0u32..60,
+                prop_oneof![10 => 0u32..60, 1 => Just(60u32)],
+            ),
+            (0usize..=9, 0u64..1_000_000_000),
+            prop_oneof![
+                Just("Z".to_owned()),
+                Just("z".to_owned()),
+                (any::<bool>(), 0u32..24, 0u32..60).prop_map(|(neg, h, m)| format!(
+                    "{}{h:02}:{m:02}",
+                    if neg { '-' } else { '+' }
+                )),
+            ],
+            any::<bool>(),
+        )
+            .prop_map(
+                |((y, mo, d), (h, mi, s), (digits, frac), offset, lower_t)| {
+                    let fraction = if digits == 0 {
+                        String::new()
+                    } else {
+                        let full = format!("{frac:09}");
+                        format!(".{}", &full[..digits])
+                    };
+                    let t = if lower_t { 't' } else { 'T' };
+                    format!("{y:04}-{mo:02}-{d:02}{t}{h:02}:{mi:02}:{s:02}{fraction}{offset}")
+                },
+            )
+    }
+
+    /// Two instants near each other (within a few seconds) as well as far
+    /// apart, so ties and sub-microsecond differences are exercised.
+    fn pair() -> impl Strategy<Value = (String, String)> {
+        prop_oneof![
+            (instant_text(), instant_text()),
+            (
+                instant_text(),
+                -2i64..=2,
+                -2_000_000_000i64..=2_000_000_000,
+                0usize..4
+            )
+                .prop_map(|(a, secs, nanos, zone)| {
+                    let Ok(t) = parse_rfc3339(&a) else {
+                        return (a.clone(), a);
+                    };
+                    let t = t
+                        + chrono::Duration::seconds(secs)
+                        + chrono::Duration::nanoseconds(if secs == 0 {
+                            nanos % 2_000
+                        } else {
+                            nanos
+                        });
+                    let offset = [0, 8 * 3600, -5 * 3600, 5 * 3600 + 45 * 60][zone];
+                    let b = t.with_timezone(&FixedOffset::east_opt(offset).unwrap());
+                    (a, crate::time::format_rfc3339(&b))
+                }),
+        ]
+    }
+
+    fn with_consent_at(at: DateTime<FixedOffset>) -> Grant {
+        let mut g: Grant = serde_json::from_value(serde_json::json!({
+            "id": "g", "dataset": "d", "requester": "r", "purpose": "p", "basis": "b",
+            "scenario": "s", "items": ["i"], "methods": ["service_interface"],
+            "valid_from": "2000-01-01T00:00:00Z", "valid_until": "2199-12-31T00:00:00Z",
+            "disposal": {"method": "delete", "within_working_days": 1}, "status": "active"}))
+        .unwrap();
+        g.consents.push(Consent {
+            scope: ConsentScope::Item(ItemName::new("extra").unwrap()),
+            at,
+        });
+        g
+    }
+
+    proptest! {
+        /// For any two accepted instants, the order as parsed is the order
+        /// of their exact epoch time, the microsecond forms the policies
+        /// compare never contradict it, and the consent code (which
+        /// compares parsed instants) sees the same order.
+        #[test]
+        fn instants_order_the_same_way_as_parsed_as_microseconds_and_for_consents(
+            (a, b) in pair()
+        ) {
+            let (Ok(pa), Ok(pb)) = (parse_rfc3339(&a), parse_rfc3339(&b)) else {
+                // Only a leap second is refused among the generated texts.
+                prop_assert!(a.contains(":60") || b.contains(":60"), "{} {}", a, b);
+                return Ok(());
+            };
+            let exact = |t: &DateTime<FixedOffset>| (t.timestamp(), t.timestamp_subsec_nanos());
+            prop_assert_eq!(pa.cmp(&pb), exact(&pa).cmp(&exact(&pb)), "{} vs {}", a, b);
+            // Microseconds, rounded down (a time of use, an end) or up (a
+            // start), are monotone in the parsed order…
+            if pa <= pb {
+                prop_assert!(epoch_micros(&pa) <= epoch_micros(&pb), "{} {}", a, b);
+                prop_assert!(epoch_micros_ceil(&pa) <= epoch_micros_ceil(&pb), "{} {}", a, b);
+            }
+            // …and a strict order in microseconds is the parsed order.
+            match epoch_micros(&pa).cmp(&epoch_micros(&pb)) {
+                Ordering::Less => prop_assert!(pa < pb),
+                Ordering::Greater => prop_assert!(pa > pb),
+                Ordering::Equal => {}
+            }
+            // A use at `b` against a period starting at `a`: the policies'
+            // `at >= valid_from` holds only when `b` is really not before `a`.
+            if epoch_micros(&pb) >= epoch_micros_ceil(&pa) {
+                prop_assert!(pb >= pa, "{} judged at or after {}", b, a);
+            }
+            // A consent given at `a` counts for a use at `b` exactly when
+            // `a <= b`.
+            let grant = with_consent_at(pa);
+            prop_assert_eq!(grant.consents_at(&pb).count() == 1, pa <= pb, "{} {}", a, b);
+            // The printed form parses back to the same instant.
+            let printed = crate::time::format_rfc3339(&pa);
+            prop_assert_eq!(parse_rfc3339(&printed).unwrap(), pa);
+        }
+    }
+
+    #[test]
+    fn the_leap_second_that_was_allowed_one_second_early_is_refused() {
+        // Before: parsed, ordered before midnight by the consent code but
+        // after it in microseconds, so a period starting at midnight allowed it.
+        assert!(parse_rfc3339("2025-08-31T23:59:60.5+08:00").is_err());
+        let last = parse_rfc3339("2025-08-31T23:59:59.999999999+08:00").unwrap();
+        let midnight = parse_rfc3339("2025-09-01T00:00:00+08:00").unwrap();
+        assert!(last < midnight);
+        assert!(epoch_micros(&last) < epoch_micros_ceil(&midnight));
+    }
+}

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::IdError;
 use crate::limits::MAX_ID_LEN;
+use crate::text::{code_point, escape_hidden, hidden_in_id, is_combining};
 
 fn check_id(kind: &'static str, value: &str) -> Result<(), IdError> {
     if value.is_empty() {
@@ -22,6 +23,26 @@ fn check_id(kind: &'static str, value: &str) -> Result<(), IdError> {
         return Err(IdError::ControlCharacter {
             kind,
             value: value.escape_default().to_string(),
+        });
+    }
+    // The character policy (README, Hostile input): nothing a reader cannot
+    // see, nothing that reorders what is shown.
+    let hidden = value
+        .chars()
+        .find_map(|c| hidden_in_id(c).map(|why| (c, why)))
+        .or_else(|| {
+            value
+                .chars()
+                .next()
+                .filter(|&c| is_combining(c))
+                .map(|c| (c, "a combining mark as its first character"))
+        });
+    if let Some((c, why)) = hidden {
+        return Err(IdError::Hidden {
+            kind,
+            value: escape_hidden(value, false).into_owned(),
+            character: code_point(c),
+            why,
         });
     }
     if value.trim() != value {
@@ -46,8 +67,11 @@ macro_rules! string_id {
             /// # Errors
             ///
             /// Returns [`IdError`] when the value is empty, longer than
-            /// [`crate::limits::MAX_ID_LEN`] bytes, holds a control character, or starts or
-            /// ends with white space.
+            /// [`crate::limits::MAX_ID_LEN`] bytes, holds a control character or
+            /// any other character a reader cannot see (format and bidi
+            /// characters, separators, spaces other than U+0020, …; the
+            /// README's Hostile input section lists them), or starts or ends
+            /// with white space.
             pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
                 let value = value.into();
                 check_id($kind, &value)?;
@@ -257,6 +281,48 @@ mod tests {
         assert!(GrantId::new("g\n1").is_err());
         assert!(ItemName::new(" uscc").is_err());
         assert!(DepartmentId::new("杭州市市场监督管理局").is_ok());
+    }
+
+    #[test]
+    fn ids_a_reader_cannot_see_as_they_are_are_refused() {
+        for bad in [
+            "hz-\u{202E}rma",
+            "hz\u{2066}-amr\u{2069}",
+            "hz\u{200B}amr",
+            "hz-amr\u{FEFF}x",
+            "uscc\u{00AD}x",
+            "a\u{2028}b",
+            "a\u{3000}b",
+            "a\u{00A0}b",
+            "\u{0301}abc",
+            "a\u{FE0F}",
+            "a\u{E000}",
+        ] {
+            let err = DepartmentId::new(bad).expect_err(bad);
+            let text = err.to_string();
+            assert!(text.contains("U+"), "{text}");
+            assert!(
+                !text.chars().any(|c| hidden_in_id(c).is_some()),
+                "{text:?} shows it raw"
+            );
+            assert!(ItemName::new(bad).is_err());
+            assert!(PurposeCode::new(bad).is_err());
+            assert!(serde_json::from_str::<GrantId>(&serde_json::to_string(bad).unwrap()).is_err());
+        }
+        let err = ItemName::new("uscc\u{202E}").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "item name `uscc\\u{202E}` contains an invisible format character (bidi control, zero-width …) (U+202E): ids must be plain visible text"
+        );
+        for good in [
+            "hz-amr",
+            "杭州市市场监督管理局",
+            "a b",
+            "a.b-c_d",
+            "GS‐SCOPE",
+        ] {
+            assert!(DepartmentId::new(good).is_ok(), "{good} refused");
+        }
     }
 
     #[test]

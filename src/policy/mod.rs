@@ -9,6 +9,7 @@
 //! lower it.
 
 mod embedded;
+mod nesting;
 mod sources;
 
 use std::collections::{HashMap, HashSet};
@@ -19,11 +20,13 @@ use cedar_policy::{Effect, PolicyId, PolicySet, Schema, ValidationMode, Validato
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use nesting::Syntax;
 pub(crate) use sources::{PolicySources, read_policy_file};
 
 use crate::decision::{RuleId, StatutoryRule};
 use crate::error::LoadError;
-use crate::limits::MAX_POLICY_FILE_BYTES;
+use crate::limits::{MAX_ID_LEN, MAX_POLICY_FILE_BYTES, MAX_POLICY_NESTING};
+use crate::text::{code_point, escape_hidden, hidden_in_id, hidden_in_text};
 
 /// The prefix reserved for rules shipped with govshare. Local policies use
 /// ids of their own.
@@ -142,9 +145,24 @@ pub(crate) struct LoadedPolicies {
     /// `sha256:` and the hex digest of the schema and every policy file.
     pub digest: String,
     /// Whether any policy reads the overdue-disposal fact, which costs a scan
-    /// of the requester's grants to compute.
+    /// of the requester's grants to compute. Decided from Cedar's own parse
+    /// of each policy, so no spelling of the attribute escapes it.
     pub reads_overdue_fact: bool,
+    /// The deepest nesting of any loaded policy file (see
+    /// [`MAX_POLICY_NESTING`]), which bounds how deep Cedar recurses when it
+    /// evaluates them.
+    pub nesting: usize,
 }
+
+/// The context attribute of the overdue-disposal fact.
+pub(crate) const OVERDUE_FACT: &str = "overdue_disposal_with_provider";
+
+/// The stack of the thread that parses and validates policies: Cedar's
+/// parser recurses per level of nesting (about 16 KiB a level in an
+/// optimized build, 60 KiB unoptimized), so the deepest text
+/// [`MAX_POLICY_NESTING`] admits needs about 1 MiB, or 4 MiB unoptimized.
+/// The stack is reserved, not used: only the pages touched are allocated.
+const LOAD_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 fn check_size(what: &'static str, name: &str, text: &str) -> Result<(), LoadError> {
     if text.len() > MAX_POLICY_FILE_BYTES {
@@ -166,13 +184,94 @@ fn annotation(policy: &cedar_policy::Policy, key: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Refuses text nested deeper than [`MAX_POLICY_NESTING`] before Cedar
+/// parses it, and returns its depth.
+fn check_nesting(
+    what: &'static str,
+    name: &str,
+    text: &str,
+    syntax: Syntax,
+) -> Result<usize, LoadError> {
+    nesting::check(text, syntax, MAX_POLICY_NESTING).map_err(|deep| LoadError::TooDeep {
+        what,
+        origin: name.to_owned(),
+        line: deep.line,
+        depth: deep.depth,
+        max: MAX_POLICY_NESTING,
+    })
+}
+
+/// Whether a policy mentions `name` anywhere in Cedar's own JSON form of
+/// it: as an attribute read (`context.x`, `context["x"]` however the
+/// string is escaped, `context has x`) or a record key. When the JSON form
+/// cannot be had, it is taken to mention it (the fact is then computed).
+fn mentions(policy: &cedar_policy::Policy, name: &str) -> bool {
+    let Ok(json) = policy.to_json() else {
+        return true;
+    };
+    let mut pending = vec![&json];
+    while let Some(value) = pending.pop() {
+        match value {
+            serde_json::Value::String(s) if s == name => return true,
+            serde_json::Value::Array(items) => pending.extend(items),
+            serde_json::Value::Object(fields) => {
+                if fields.contains_key(name) {
+                    return true;
+                }
+                pending.extend(fields.values());
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Loads and validates a policy set.
+///
+/// The size and nesting of every text are checked first; then Cedar
+/// parses and validates them on a thread of its own with a stack of
+/// [`LOAD_STACK_BYTES`], so no text within the limits can overflow a
+/// stack, whichever thread the host calls from (a C host's thread may have
+/// 64 KiB).
 pub(crate) fn load(
     schema: (&str, &str),
     files: &[PolicyFile],
 ) -> Result<LoadedPolicies, LoadError> {
     let (schema_name, schema_text) = schema;
     check_size("schema", schema_name, schema_text)?;
+    check_nesting("schema", schema_name, schema_text, Syntax::Schema)?;
+    let mut nesting = 0;
+    for file in files {
+        check_size("policy file", &file.name, &file.text)?;
+        nesting = nesting.max(check_nesting(
+            "policy file",
+            &file.name,
+            &file.text,
+            Syntax::Policies,
+        )?);
+    }
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("govshare-policy-load".into())
+            .stack_size(LOAD_STACK_BYTES)
+            .spawn_scoped(scope, || parse_and_validate(schema, files, nesting))
+            .map_err(|source| LoadError::Thread { source })?;
+        match worker.join() {
+            Ok(loaded) => loaded,
+            // A panic while loading reaches the caller as before (the C
+            // ABI's boundary reports it as `PANIC`).
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+    })
+}
+
+/// Parses and validates checked texts (on the loading thread).
+fn parse_and_validate(
+    schema: (&str, &str),
+    files: &[PolicyFile],
+    nesting: usize,
+) -> Result<LoadedPolicies, LoadError> {
+    let (schema_name, schema_text) = schema;
     let schema = Schema::from_cedarschema_str(schema_text)
         .map(|(s, _warnings)| s)
         .map_err(|e| LoadError::Schema {
@@ -191,14 +290,10 @@ pub(crate) fn load(
     hasher.update([0]);
 
     for file in files {
-        check_size("policy file", &file.name, &file.text)?;
         hasher.update(file.name.as_bytes());
         hasher.update([0]);
         hasher.update(file.text.as_bytes());
         hasher.update([0]);
-        if file.text.contains("overdue_disposal_with_provider") {
-            reads_overdue_fact = true;
-        }
         let parsed = PolicySet::from_str(&file.text).map_err(|e| LoadError::PolicySyntax {
             file: file.name.clone(),
             message: "the file does not parse as Cedar policies".into(),
@@ -237,9 +332,24 @@ pub(crate) fn load(
             let Some(id) = annotation(policy, "id") else {
                 return Err(rejected(&position, "missing annotation `@id`".into()));
             };
+            if let Err(message) = check_rule_id(&id, file.origin) {
+                return Err(rejected(&escape_hidden(&id, false), message));
+            }
             for key in ["articles", "zh", "en"] {
-                if annotation(policy, key).is_none() {
+                let Some(text) = annotation(policy, key) else {
                     return Err(rejected(&id, format!("missing annotation `@{key}`")));
+                };
+                if let Some((c, why)) = text
+                    .chars()
+                    .find_map(|c| hidden_in_text(c).map(|why| (c, why)))
+                {
+                    return Err(rejected(
+                        &id,
+                        format!(
+                            "annotation `@{key}` contains {why} ({}): rule text must be plain visible text",
+                            code_point(c)
+                        ),
+                    ));
                 }
             }
             let articles: Vec<String> = annotation(policy, "articles")
@@ -288,14 +398,6 @@ pub(crate) fn load(
                             "only `forbid` is allowed outside the statutory set: a permit could lower the statutory floor".into(),
                         ));
                     }
-                    if file.origin == RuleOrigin::Local && id.starts_with(RESERVED_PREFIX) {
-                        return Err(rejected(
-                            &id,
-                            format!(
-                                "ids starting with `{RESERVED_PREFIX}` are reserved for the rules govshare ships"
-                            ),
-                        ));
-                    }
                 }
             }
             if let Some(first) = file_of.get(&id) {
@@ -303,6 +405,9 @@ pub(crate) fn load(
                     &id,
                     format!("duplicate `@id`: already defined in `{first}`"),
                 ));
+            }
+            if !reads_overdue_fact && mentions(policy, OVERDUE_FACT) {
+                reads_overdue_fact = true;
             }
             set.add(policy.new_id(PolicyId::new(&id)))
                 .map_err(|e| rejected(&id, e.to_string()))?;
@@ -357,7 +462,56 @@ pub(crate) fn load(
         order,
         digest,
         reads_overdue_fact,
+        nesting,
     })
+}
+
+/// The rule id policy (README, Hostile input). Every id: at most
+/// [`MAX_ID_LEN`] bytes with no character a reader cannot see. A local
+/// policy's id, which appears in decisions beside the statutory ids: ASCII
+/// capital letters, digits and single hyphens (`ZJ-NO-NIGHT-BULK`),
+/// starting with a letter, and not starting with `GS` or its look-alike
+/// `G5`, so no local rule can read as one govshare ships (`GS‐SCOPE-…`
+/// with U+2010 for the hyphen is refused for its first character outside
+/// ASCII, `GSCOPE` and `G5-SCOPE` for their prefix).
+fn check_rule_id(id: &str, origin: RuleOrigin) -> Result<(), String> {
+    if id.len() > MAX_ID_LEN {
+        return Err(format!(
+            "`@id` is {} bytes long, over the limit of {MAX_ID_LEN}",
+            id.len()
+        ));
+    }
+    if let Some((c, why)) = id.chars().find_map(|c| hidden_in_id(c).map(|why| (c, why))) {
+        return Err(format!(
+            "`@id` contains {why} ({}): rule ids must be plain visible text",
+            code_point(c)
+        ));
+    }
+    if origin != RuleOrigin::Local {
+        return Ok(());
+    }
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        return Err(format!(
+            "a local rule id is written in ASCII capital letters, digits and hyphens only; `{}` ({}) is not one of them",
+            escape_hidden(&c.to_string(), false),
+            code_point(c)
+        ));
+    }
+    if !id.starts_with(|c: char| c.is_ascii_uppercase()) || id.ends_with('-') || id.contains("--") {
+        return Err(
+            "a local rule id starts with a letter and has no leading, trailing or double hyphen"
+                .into(),
+        );
+    }
+    if ["GS", "G5"].iter().any(|p| id.starts_with(p)) {
+        return Err(format!(
+            "ids starting with `{RESERVED_PREFIX}` (or reading like it: `GS`, `G5`) are reserved for the rules govshare ships"
+        ));
+    }
+    Ok(())
 }
 
 /// Sort key: the permit, the catalog in order, then other rules by id.

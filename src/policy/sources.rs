@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use super::{PolicyFile, RuleOrigin, embedded};
 use crate::error::LoadError;
+use crate::input::read_text;
+use crate::limits::MAX_POLICY_FILE_BYTES;
 
 /// The schema, the statutory files and the optional policies available.
 #[derive(Debug)]
@@ -56,14 +58,14 @@ impl PolicySources {
         let schema_path = dir.join(embedded::SCHEMA.0);
         let schema = (
             schema_path.display().to_string(),
-            read_policy_file(&schema_path)?,
+            read_policy_file(&schema_path, "schema")?,
         );
         let statutory = cedar_files(&dir.join("statutory"))?
             .into_iter()
             .map(|p| {
                 Ok(PolicyFile {
                     name: p.display().to_string(),
-                    text: read_policy_file(&p)?,
+                    text: read_policy_file(&p, "policy file")?,
                     origin: RuleOrigin::Statutory,
                 })
             })
@@ -72,7 +74,12 @@ impl PolicySources {
         let optional = if optional_dir.is_dir() {
             cedar_files(&optional_dir)?
                 .into_iter()
-                .map(|p| Ok((p.display().to_string(), read_policy_file(&p)?)))
+                .map(|p| {
+                    Ok((
+                        p.display().to_string(),
+                        read_policy_file(&p, "policy file")?,
+                    ))
+                })
                 .collect::<Result<Vec<_>, LoadError>>()?
         } else {
             Vec::new()
@@ -112,12 +119,11 @@ fn stem(name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Reads a policy or schema file.
-pub(crate) fn read_policy_file(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: path.to_owned(),
-        source,
-    })
+/// Reads a policy or schema file (`what`): a regular file of at most
+/// [`MAX_POLICY_FILE_BYTES`], read no further than that.
+pub(crate) fn read_policy_file(path: &Path, what: &'static str) -> Result<String, LoadError> {
+    read_text(path, MAX_POLICY_FILE_BYTES)
+        .map_err(|e| e.into_load(what, path, MAX_POLICY_FILE_BYTES))
 }
 
 /// `*.cedar` files of a folder, sorted by name.

@@ -653,8 +653,26 @@ impl Registry {
     /// [`TransitionError`] naming the grant or dataset and why the
     /// transition does not fit: [`TransitionError::Unauthorized`] naming
     /// the rule and the article, [`TransitionError::Untimely`] naming the
-    /// times, or the state it does not fit.
+    /// times, or the state it does not fit; [`TransitionError::Invalid`]
+    /// (or [`TransitionError::EntryNotAllowed`] for a withdrawal) for an
+    /// event dated past [`crate::limits::MAX_EVENT_LEAD_SECONDS`] from the
+    /// machine's clock, or an approved grant whose records contradict each
+    /// other.
     pub fn check(&self, t: &Transition) -> Result<CheckedChange, TransitionError> {
+        super::consistency::check_transition(t, chrono::Utc::now()).map_err(|why| {
+            match (&t.change, t.change.grant_id()) {
+                (Change::EntryWithdrawn { dataset, .. }, _) => TransitionError::EntryNotAllowed {
+                    dataset: dataset.to_string(),
+                    change: t.change.kind(),
+                    why,
+                },
+                (_, grant) => TransitionError::Invalid {
+                    grant: grant.map(ToString::to_string).unwrap_or_default(),
+                    change: t.change.kind(),
+                    why,
+                },
+            }
+        })?;
         let rec = Recorded::of(t, self.clock_tolerance());
         match &t.change {
             Change::GrantApproved { grant } => self.check_approval(t, grant, &rec),

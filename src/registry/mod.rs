@@ -6,24 +6,27 @@
 
 mod authority;
 mod change;
+mod consistency;
 mod disposal;
+mod parse;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub use change::{CheckedChange, DEFAULT_CLOCK_TOLERANCE};
 pub use disposal::{DisposalEntry, DisposalState, disposal_due, disposal_state, overdue_disposals};
 
 use crate::digest::ContentDigest;
 use crate::error::{FactError, IdError, LoadError, TransitionError};
-use crate::input::{ObjectError, check_json_depth, parse_object};
+use crate::input::{ObjectError, check_json_depth, open_regular, parse_object_seed};
 use crate::limits::{MAX_JSON_DEPTH, MAX_REGISTRY_BYTES};
 use crate::model::{
     Dataset, DatasetId, Department, DepartmentId, Grant, GrantId, Purpose, PurposeVocabulary,
 };
+use crate::progress::{Progress, ProgressStage, REPORT_EVERY, ignore};
 
 /// Where the engine gets the facts of one request: the requester, the
 /// dataset and the candidate grants. [`Registry`] implements it; a host can
@@ -120,16 +123,6 @@ pub enum FactRecord<'a> {
     Grant(&'a Grant),
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RegistryDoc {
-    departments: Vec<Department>,
-    #[serde(default)]
-    purposes: Option<Vec<Purpose>>,
-    datasets: Vec<Dataset>,
-    grants: Vec<Grant>,
-}
-
 #[derive(Serialize)]
 struct RegistryDocRef<'a> {
     departments: &'a [Department],
@@ -181,13 +174,15 @@ impl Registry {
     /// # Errors
     ///
     /// [`LoadError::DuplicateId`] when two departments, datasets or grants
-    /// share an id.
+    /// share an id; [`LoadError::Grant`] when a grant's records contradict
+    /// each other (status `active` with a suspension record) or record an
+    /// event dated past [`crate::limits::MAX_EVENT_LEAD_SECONDS`] from now.
     pub fn from_parts(
         departments: Vec<Department>,
         datasets: Vec<Dataset>,
         grants: Vec<Grant>,
     ) -> Result<Self, LoadError> {
-        Self::build("<memory>", departments, datasets, grants)
+        Self::build("<memory>", departments, datasets, grants, &mut ignore)
     }
 
     fn build(
@@ -195,6 +190,7 @@ impl Registry {
         departments: Vec<Department>,
         datasets: Vec<Dataset>,
         grants: Vec<Grant>,
+        progress: &mut dyn FnMut(Progress),
     ) -> Result<Self, LoadError> {
         let dup = |kind: &'static str, id: &str| LoadError::DuplicateId {
             origin: origin.to_owned(),
@@ -216,14 +212,27 @@ impl Registry {
         let mut grant_index = HashMap::with_capacity(grants.len());
         let mut pair_index: HashMap<(DepartmentId, DatasetId), Vec<usize>> = HashMap::new();
         let mut requester_index: HashMap<DepartmentId, Vec<usize>> = HashMap::new();
+        let total = Some(grants.len() as u64);
+        let report = |done: usize| Progress {
+            stage: ProgressStage::IndexRegistry,
+            done: done as u64,
+            total,
+        };
+        let now = chrono::Utc::now();
         for (i, g) in grants.iter().enumerate() {
+            if (i as u64).is_multiple_of(REPORT_EVERY) {
+                progress(report(i));
+            }
             if grant_index.insert(g.id.clone(), i).is_some() {
                 return Err(dup("grant", g.id.as_str()));
             }
-            check_history(g).map_err(|message| LoadError::Registry {
-                origin: origin.to_owned(),
-                message: format!("grant `{}`: {message}", g.id),
-            })?;
+            check_history(g)
+                .and_then(|()| consistency::check_grant(g, now))
+                .map_err(|message| LoadError::Grant {
+                    origin: origin.to_owned(),
+                    grant: g.id.to_string(),
+                    message,
+                })?;
             pair_index
                 .entry((g.requester.clone(), g.dataset.clone()))
                 .or_default()
@@ -235,6 +244,7 @@ impl Registry {
         }
         let dataset_digests = datasets.iter().map(ContentDigest::of).collect();
         let grant_digests = grants.iter().map(ContentDigest::of).collect();
+        progress(report(grants.len()));
         Ok(Self {
             departments,
             datasets,
@@ -260,8 +270,37 @@ impl Registry {
     /// problem (unknown or missing key, bad value, bad id or timestamp),
     /// [`LoadError::Registry`] for a document that is not an object or is
     /// nested too deeply, [`LoadError::TooLarge`] over
-    /// [`crate::limits::MAX_REGISTRY_BYTES`], or [`LoadError::DuplicateId`].
+    /// [`crate::limits::MAX_REGISTRY_BYTES`], [`LoadError::DuplicateId`], or
+    /// [`LoadError::Grant`] (see [`Registry::from_parts`]).
     pub fn from_json_str(json: &str) -> Result<Self, LoadError> {
+        Self::from_json_str_with_progress(json, &mut ignore)
+    }
+
+    /// As [`Registry::from_json_str`], reporting progress as it parses
+    /// (records parsed so far) and indexes (grants indexed of all).
+    ///
+    /// # Errors
+    ///
+    /// As [`Registry::from_json_str`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::{ProgressStage, Registry};
+    ///
+    /// let mut stages = Vec::new();
+    /// let registry = Registry::from_json_str_with_progress(
+    ///     include_str!("../../examples/data/registry.json"),
+    ///     &mut |p| stages.push((p.stage, p.done)),
+    /// )?;
+    /// let grants = registry.grants().len() as u64;
+    /// assert_eq!(stages.last(), Some(&(ProgressStage::IndexRegistry, grants)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_json_str_with_progress(
+        json: &str,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Self, LoadError> {
         let origin = "<memory>";
         if json.len() > MAX_REGISTRY_BYTES {
             return Err(LoadError::TooLarge {
@@ -279,7 +318,7 @@ impl Registry {
                 ),
             });
         }
-        let doc: RegistryDoc = parse_object(json).map_err(|e| match e {
+        let doc = parse_object_seed(json, parse::DocSeed::new(progress)).map_err(|e| match e {
             ObjectError::NotAnObject => LoadError::Registry {
                 origin: origin.to_owned(),
                 message: "a registry must be a JSON object".into(),
@@ -290,7 +329,7 @@ impl Registry {
                 source,
             },
         })?;
-        let registry = Self::build(origin, doc.departments, doc.datasets, doc.grants)?;
+        let registry = Self::build(origin, doc.departments, doc.datasets, doc.grants, progress)?;
         match doc.purposes {
             Some(purposes) => registry.vocabulary(origin, purposes),
             None => Ok(registry),
@@ -328,18 +367,48 @@ impl Registry {
         self.purposes.as_ref()
     }
 
-    /// Reads and parses a registry file.
+    /// Reads and parses a registry file. Only a regular file is read (a
+    /// FIFO, a directory or a device is refused before a byte is read), and
+    /// no more than [`crate::limits::MAX_REGISTRY_BYTES`] of it.
     ///
     /// # Errors
     ///
-    /// As [`Registry::from_json_str`], plus [`LoadError::Io`].
+    /// As [`Registry::from_json_str`], plus [`LoadError::Io`] when the file
+    /// cannot be read or is not a regular file.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        Self::from_path_with_progress(path, &mut ignore)
+    }
+
+    /// As [`Registry::from_path`], reporting progress as it reads (bytes of
+    /// the file), parses and indexes. A file larger than
+    /// [`crate::limits::MAX_REGISTRY_BYTES`] is refused before it is read.
+    ///
+    /// # Errors
+    ///
+    /// As [`Registry::from_path`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::{ProgressStage, Registry};
+    ///
+    /// let mut read = 0;
+    /// Registry::from_path_with_progress("examples/data/registry.json", &mut |p| {
+    ///     if p.stage == ProgressStage::ReadRegistry {
+    ///         read = p.done;
+    ///     }
+    /// })?;
+    /// assert_eq!(read, std::fs::metadata("examples/data/registry.json")?.len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_path_with_progress(
+        path: impl AsRef<Path>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Self, LoadError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        Self::from_json_str(&text).map_err(|e| e.with_origin(&path.display().to_string()))
+        let text = read_with_progress(path, progress)?;
+        Self::from_json_str_with_progress(&text, progress)
+            .map_err(|e| e.with_origin(&path.display().to_string()))
     }
 
     /// The registry in the wire format.
@@ -477,6 +546,51 @@ impl Registry {
             .flatten()
             .filter_map(|&i| self.grants.get(i))
     }
+}
+
+/// Reads a registry file in chunks, reporting the bytes read.
+fn read_with_progress(
+    path: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<String, LoadError> {
+    use std::io::Read as _;
+    let io = |source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    // Only a regular file, and one no larger than the limit (a FIFO or a
+    // device is refused before a byte is read).
+    let (mut file, size) = open_regular(path, MAX_REGISTRY_BYTES)
+        .map_err(|e| e.into_load("registry", path, MAX_REGISTRY_BYTES))?;
+    const CHUNK: usize = 8 << 20;
+    let total = Some(size);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    // One byte over the limit is enough to know a growing file is too large.
+    let mut limited = (&mut file).take(MAX_REGISTRY_BYTES as u64 + 1);
+    loop {
+        let read = (&mut limited)
+            .take(CHUNK as u64)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        progress(Progress {
+            stage: ProgressStage::ReadRegistry,
+            done: bytes.len() as u64,
+            total: total.map(|t| t.max(bytes.len() as u64)),
+        });
+        if read == 0 {
+            break;
+        }
+    }
+    if bytes.len() > MAX_REGISTRY_BYTES {
+        return Err(LoadError::TooLarge {
+            what: "registry",
+            origin: path.display().to_string(),
+            size: bytes.len(),
+            max: MAX_REGISTRY_BYTES,
+        });
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
 impl FactSource for Registry {

@@ -30,6 +30,7 @@ use crate::audit::{Appended, Query, RETENTION_YEARS, Record, RecordSink};
 use crate::decision::Decision;
 use crate::engine::UsageRequest;
 use crate::error::{Break, RecordError};
+use crate::progress::{Progress, ProgressStage, REPORT_EVERY, ignore};
 use crate::time::format_rfc3339;
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -76,7 +77,7 @@ struct Walk {
     broken: Option<Break>,
 }
 
-fn walk(lines: &[String], keep_records: bool) -> Walk {
+fn walk(lines: &[String], keep_records: bool, progress: &mut dyn FnMut(Progress)) -> Walk {
     let mut w = Walk {
         entries: 0,
         head: GENESIS.to_owned(),
@@ -84,7 +85,18 @@ fn walk(lines: &[String], keep_records: bool) -> Walk {
         records: Vec::new(),
         broken: None,
     };
+    let total = Some(lines.len() as u64);
+    let mut report = |done: usize| {
+        progress(Progress {
+            stage: ProgressStage::VerifyRecord,
+            done: done as u64,
+            total,
+        });
+    };
     for (i, text) in lines.iter().enumerate() {
+        if (i as u64).is_multiple_of(REPORT_EVERY) && i > 0 {
+            report(i);
+        }
         let line = i + 1;
         let fail = |problem: String| Break { line, problem };
         let raw: RawLine<'_> = match serde_json::from_str(text) {
@@ -192,9 +204,41 @@ impl RecordLog {
     /// [`RecordError::Io`] when the file cannot be read. A broken chain is
     /// a report, not an error.
     pub fn verify(path: impl AsRef<Path>) -> Result<VerifyReport, RecordError> {
+        Self::verify_with_progress(path, &mut ignore)
+    }
+
+    /// As [`RecordLog::verify`], reporting the entries walked of all.
+    ///
+    /// # Errors
+    ///
+    /// As [`RecordLog::verify`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::store::RecordLog;
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("usage.jsonl");
+    /// std::fs::write(&path, "")?;
+    /// let mut last = None;
+    /// let report = RecordLog::verify_with_progress(&path, &mut |p| last = Some((p.done, p.total)))?;
+    /// assert_eq!(report.entries, 0);
+    /// assert_eq!(last, Some((0, Some(0))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn verify_with_progress(
+        path: impl AsRef<Path>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<VerifyReport, RecordError> {
         let path = path.as_ref();
         let (lines, torn) = read_all(path)?;
-        let w = walk(&lines, false);
+        let w = walk(&lines, false, progress);
+        progress(Progress {
+            stage: ProgressStage::VerifyRecord,
+            done: lines.len() as u64,
+            total: Some(lines.len() as u64),
+        });
         Ok(VerifyReport {
             entries: w.entries,
             head: w.head,
@@ -213,7 +257,7 @@ impl RecordLog {
     pub fn query(path: impl AsRef<Path>, query: &Query) -> Result<Vec<Record>, RecordError> {
         let path = path.as_ref();
         let (lines, _torn) = read_all(path)?;
-        let w = walk(&lines, true);
+        let w = walk(&lines, true, &mut ignore);
         if let Some(broken) = w.broken {
             return Err(RecordError::Broken {
                 path: path.to_owned(),
@@ -245,7 +289,7 @@ impl RecordLog {
             }
         })?;
         let (lines, torn) = read_lines(&mut file).map_err(io)?;
-        let w = walk(&lines, false);
+        let w = walk(&lines, false, &mut ignore);
         if let Some(broken) = w.broken {
             return Err(RecordError::Broken { path, broken });
         }
@@ -313,7 +357,7 @@ impl RecordLog {
             source,
         };
         let (lines, _) = read_all(&self.path)?;
-        let w = walk(&lines, true);
+        let w = walk(&lines, true, &mut ignore);
         if let Some(broken) = w.broken {
             return Err(RecordError::Broken {
                 path: self.path.clone(),

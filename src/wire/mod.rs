@@ -28,7 +28,6 @@
 //! ```
 
 use std::fmt;
-use std::io::Read as _;
 use std::path::Path;
 
 use serde::de::{Deserializer as _, IgnoredAny, SeqAccess, Visitor};
@@ -37,7 +36,7 @@ use serde_json::value::RawValue;
 use crate::decision::Decision;
 use crate::engine::{Engine, UsageRequest};
 use crate::error::{LoadError, RequestError, WireError};
-use crate::input::check_json_depth;
+use crate::input::{check_json_depth, read_bounded, read_file};
 use crate::lifecycle;
 use crate::limits::{
     MAX_BATCH_BYTES, MAX_BATCH_REQUESTS, MAX_JSON_DEPTH, MAX_REGISTRY_BYTES, MAX_REQUEST_BYTES,
@@ -146,19 +145,67 @@ pub fn load_registry_json(bytes: &[u8]) -> Result<Registry, WireError> {
 /// [`WireError::Io`] when the file cannot be read, then as
 /// [`load_registry_json`]; messages name the file.
 pub fn load_registry_file(path: &Path) -> Result<Registry, WireError> {
-    let io = |source| WireError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    // Read at most one byte more than the limit, so a huge file is refused
-    // without being read whole.
-    let cap = u64::try_from(MAX_REGISTRY_BYTES)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    let mut bytes = Vec::new();
-    file.take(cap).read_to_end(&mut bytes).map_err(io)?;
+    // Only a regular file, read no further than the limit.
+    let bytes = read_file(path, MAX_REGISTRY_BYTES).map_err(|e| match e.into_io() {
+        Ok(source) => WireError::Io {
+            path: path.to_owned(),
+            source,
+        },
+        Err(size) => WireError::Load(LoadError::TooLarge {
+            what: "registry",
+            origin: path.display().to_string(),
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            max: MAX_REGISTRY_BYTES,
+        }),
+    })?;
     registry_from_bytes(&bytes, Some(path))
+}
+
+/// Reads one input of a host or a command line: the regular file at
+/// `path`, or standard input when `path` is `-`, no further than `max`
+/// bytes, so a huge or endless input is refused without being held in
+/// memory. A FIFO, a directory, a device or a socket given as a file is
+/// refused before a byte is read (opening a FIFO does not wait for a
+/// writer).
+///
+/// # Errors
+///
+/// [`WireError::Io`] when the file cannot be opened or read, or is not a
+/// regular file; [`WireError::Limit`] when it holds more than `max` bytes
+/// (`size` is its size, or for standard input the bytes read before the
+/// limit stopped the read).
+///
+/// # Example
+///
+/// ```
+/// use std::path::Path;
+/// use govshare::limits::MAX_REQUEST_BYTES;
+/// use govshare::wire::read_input;
+///
+/// let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/requests/01-allow.json"));
+/// let bytes = read_input(path, MAX_REQUEST_BYTES)?;
+/// assert!(bytes.starts_with(b"{"));
+/// assert!(read_input(path, 10).is_err()); // over a 10-byte limit
+/// assert!(read_input(path.parent().ok_or("folder")?, MAX_REQUEST_BYTES).is_err()); // a folder
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_input(path: &Path, max: usize) -> Result<Vec<u8>, WireError> {
+    let read = if path == Path::new("-") {
+        read_bounded(std::io::stdin().lock(), max)
+    } else {
+        read_file(path, max)
+    };
+    read.map_err(|e| match e.into_io() {
+        Ok(source) => WireError::Io {
+            path: path.to_owned(),
+            source,
+        },
+        Err(size) => WireError::Limit {
+            what: "input size in bytes",
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            max,
+        },
+    })
 }
 
 fn registry_from_bytes(bytes: &[u8], path: Option<&Path>) -> Result<Registry, WireError> {

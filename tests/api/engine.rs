@@ -50,13 +50,13 @@ fn the_policies_folder_loads_the_same_rules_and_digest_as_the_embedded_copy() {
 #[test]
 fn a_local_permit_is_refused() {
     let err = local(
-        r#"@id("zj-open") @articles("25") @zh("放开") @en("open")
+        r#"@id("ZJ-OPEN") @articles("25") @zh("放开") @en("open")
            permit (principal, action, resource);"#,
     )
     .unwrap_err()
     .to_string();
     assert!(
-        err.contains("local/zj.cedar") && err.contains("zj-open") && err.contains("only `forbid`"),
+        err.contains("local/zj.cedar") && err.contains("ZJ-OPEN") && err.contains("only `forbid`"),
         "{err}"
     );
 }
@@ -70,15 +70,15 @@ fn a_local_policy_without_an_annotation_is_refused() {
         ),
         (
             "@articles",
-            r#"@id("zj-a") @zh("z") @en("e") forbid (principal, action, resource);"#,
+            r#"@id("ZJ-A") @zh("z") @en("e") forbid (principal, action, resource);"#,
         ),
         (
             "@zh",
-            r#"@id("zj-a") @articles("25") @en("e") forbid (principal, action, resource);"#,
+            r#"@id("ZJ-A") @articles("25") @en("e") forbid (principal, action, resource);"#,
         ),
         (
             "@en",
-            r#"@id("zj-a") @articles("25") @zh("z") forbid (principal, action, resource);"#,
+            r#"@id("ZJ-A") @articles("25") @zh("z") forbid (principal, action, resource);"#,
         ),
     ] {
         let err = local(text).unwrap_err().to_string();
@@ -93,8 +93,8 @@ fn a_local_policy_without_an_annotation_is_refused() {
 #[test]
 fn duplicate_ids_reserved_ids_syntax_and_schema_errors_are_refused() {
     let dup = local(
-        r#"@id("zj-a") @articles("25") @zh("z") @en("e") forbid (principal, action, resource);
-           @id("zj-a") @articles("25") @zh("z") @en("e") forbid (principal, action, resource);"#,
+        r#"@id("ZJ-A") @articles("25") @zh("z") @en("e") forbid (principal, action, resource);
+           @id("ZJ-A") @articles("25") @zh("z") @en("e") forbid (principal, action, resource);"#,
     )
     .unwrap_err()
     .to_string();
@@ -114,13 +114,13 @@ fn duplicate_ids_reserved_ids_syntax_and_schema_errors_are_refused() {
     );
 
     let schema = local(
-        r#"@id("zj-b") @articles("25") @zh("z") @en("e")
+        r#"@id("ZJ-B") @articles("25") @zh("z") @en("e")
            forbid (principal, action, resource) when { context.no_such_fact };"#,
     )
     .unwrap_err()
     .to_string();
     assert!(
-        schema.contains("zj-b") && schema.contains("strict validation"),
+        schema.contains("ZJ-B") && schema.contains("strict validation"),
         "{schema}"
     );
 }
@@ -150,14 +150,14 @@ fn a_statutory_folder_missing_a_rule_is_refused() {
 #[test]
 fn a_local_forbid_adds_a_reason_and_never_allows() {
     let engine = local(
-        r#"@id("zj-no-night-bulk") @articles("25") @zh("夜间不得批量交换") @en("no bulk exchange at night")
+        r#"@id("ZJ-NO-NIGHT-BULK") @articles("25") @zh("夜间不得批量交换") @en("no bulk exchange at night")
            forbid (principal, action, resource) when { context has method && context.method == "service_interface" };"#,
     )
     .unwrap();
     let registry = demo();
     let decision = engine.evaluate(&UsageRequest::from_json(ALLOW).unwrap(), &registry);
     assert!(!decision.is_allow());
-    assert_eq!(decision.rule_ids(), ["zj-no-night-bulk"]);
+    assert_eq!(decision.rule_ids(), ["ZJ-NO-NIGHT-BULK"]);
     assert_eq!(decision.reasons()[0].zh, "夜间不得批量交换");
 }
 
@@ -353,6 +353,72 @@ mod overdue_policy {
                 .evaluate(&request("2026-07-08T11:00:00+08:00"), &cleared)
                 .is_allow()
         );
+    }
+
+    /// A local forbid on the overdue fact, with the attribute written as
+    /// `access`.
+    fn local_on_overdue(access: &str) -> Engine {
+        local_on_overdue_with(access, Engine::builder())
+    }
+
+    fn local_on_overdue_with(access: &str, builder: govshare::EngineBuilder) -> Engine {
+        builder
+            .local_policies(
+                "zj.cedar",
+                format!(
+                    "@id(\"ZJ-OVERDUE\") @articles(\"27,40(4)\") @zh(\"处置逾期\") @en(\"disposal overdue\")\n\
+                     forbid (principal, action, resource) when {{ {access} }};"
+                ),
+            )
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn every_spelling_of_the_overdue_fact_makes_the_engine_compute_it() {
+        // The fact used to be computed only when the policy text contained
+        // the attribute's name verbatim: an escaped spelling read a fact
+        // that was always false, so the local forbid never fired.
+        let registry = registry();
+        let late = request("2026-07-08T09:00:00+08:00");
+        for access in [
+            "context.overdue_disposal_with_provider",
+            r#"context["overdue_disposal_with_provider"]"#,
+            r#"context["overdue_disposal_with_provide\u{72}"]"#,
+            r#"context["\u{6f}verdue_disposal_with_provider"]"#,
+            r#"context has overdue_disposal_with_provider && context["overdue_disposal_with_provid\u{0065}r"]"#,
+        ] {
+            let engine = local_on_overdue(access);
+            assert_eq!(
+                engine.evaluate(&late, &registry).rule_ids(),
+                ["ZJ-OVERDUE"],
+                "{access}"
+            );
+            assert!(
+                engine
+                    .evaluate(&request("2026-07-07T17:00:00+08:00"), &registry)
+                    .is_allow(),
+                "{access}"
+            );
+        }
+        // Whether the fact is computed shows where computing it must fail:
+        // with no calendar, an overdue disposal cannot be told, and a
+        // policy that reads the fact fails closed. One that only names the
+        // attribute in a comment or another string does not read it.
+        let no_calendar = || Engine::builder().calendar(govshare::Calendar::new());
+        let reads = local_on_overdue_with(
+            r#"context["overdue_disposal_with_provide\u{72}"]"#,
+            no_calendar(),
+        );
+        assert_eq!(
+            reads.evaluate(&late, &registry).rule_ids(),
+            ["GS-FACTS-UNAVAILABLE"]
+        );
+        let names_only = local_on_overdue_with(
+            "// context.overdue_disposal_with_provider\n context.items.contains(\"overdue_disposal_with_provider!\")",
+            no_calendar(),
+        );
+        assert!(names_only.evaluate(&late, &registry).is_allow());
     }
 
     #[test]

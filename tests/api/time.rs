@@ -807,7 +807,7 @@ fn a_history_that_contradicts_itself_does_not_load() {
         {"at": "2026-03-03T09:00:00+08:00", "change": {"kind": "suspended",
          "violation": "third_party", "correct_by": "2026-03-17T18:00:00+08:00"}}]);
     let err = Registry::from_json_str(&v.to_string()).unwrap_err();
-    assert!(matches!(err, LoadError::Registry { .. }), "{err}");
+    assert!(matches!(err, LoadError::Grant { .. }), "{err}");
     assert!(err.to_string().contains("runs backwards"), "{err}");
     v["grants"][0]["history"] = json!([
         {"at": "2026-03-03T09:00:00+08:00", "change": {"kind": "suspended",

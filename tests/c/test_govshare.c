@@ -9,8 +9,10 @@
  * INVALID_REQUEST, LOAD_FAILED, LIMIT_EXCEEDED, IO); outputs left untouched
  * on error (and error_out untouched on success); freeing NULL; and 8 threads
  * deciding a mix of allow and deny requests against one engine, checking
- * every answer. PANIC and INTERNAL cannot be provoked through the ABI; the
- * panic boundary is tested in Rust (src/ffi/c.rs).
+ * every answer; and, on a thread with a 64 KiB stack, policies nested past
+ * the limit (refused, not a crash) and the deepest policies admitted
+ * (decided correctly). PANIC and INTERNAL cannot be provoked through the
+ * ABI; the panic boundary is tested in Rust (src/ffi/c.rs).
  *
  * Usage: test_govshare [REPOSITORY_ROOT]   (default: the current directory)
  * GOVSHARE_TEST_ITERATIONS sets the evaluations per thread (default 200).
@@ -18,6 +20,9 @@
  * exits 0 only when nothing failed.
  */
 
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, opendir */
+
+#include <dirent.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "govshare.h"
 
@@ -855,6 +862,255 @@ static void test_threads(govshare_engine *engine) {
            ok + bad);
 }
 
+/* ------------------------------------------------ small stacks, deep text */
+
+/* A thread stack as small as a C host may give: every call must still
+ * answer, and answer right. */
+#define SMALL_STACK (64 * 1024)
+
+/* `unit` repeated `n` times. */
+static char *repeat(const char *unit, size_t n) {
+    size_t u = strlen(unit);
+    char *out = malloc(u * n + 1);
+    if (out == NULL) {
+        exit(2);
+    }
+    for (size_t i = 0; i < n; i++) {
+        memcpy(out + i * u, unit, u);
+    }
+    out[u * n] = '\0';
+    return out;
+}
+
+static void write_text(const char *path, const char *content) {
+    FILE *f = fopen(path, "wb");
+    if (f == NULL || fputs(content, f) == EOF || fclose(f) != 0) {
+        perror(path);
+        exit(2);
+    }
+}
+
+/* A policies folder (`<dir>/govshare.cedarschema`, `<dir>/statutory/`) in a
+ * fresh temporary directory, with the repository's schema. */
+typedef struct {
+    char dir[64];
+    char files[32][512];
+    size_t count;
+} scratch_policies;
+
+static void scratch_open(scratch_policies *p) {
+    snprintf(p->dir, sizeof p->dir, "/tmp/govshare-c-XXXXXX");
+    p->count = 0;
+    if (mkdtemp(p->dir) == NULL) {
+        perror("mkdtemp");
+        exit(2);
+    }
+    char statutory[128];
+    snprintf(statutory, sizeof statutory, "%s/statutory", p->dir);
+    if (mkdir(statutory, 0700) != 0) {
+        perror(statutory);
+        exit(2);
+    }
+    buffer schema = read_file("policies/govshare.cedarschema");
+    snprintf(p->files[p->count], sizeof p->files[0], "%s/govshare.cedarschema", p->dir);
+    write_text(p->files[p->count++], (const char *)schema.data);
+    free(schema.data);
+}
+
+/* Writes `statutory/<name>` of the scratch folder. */
+static void scratch_statutory(scratch_policies *p, const char *name, const char *content) {
+    if (p->count == sizeof p->files / sizeof p->files[0]) {
+        exit(2);
+    }
+    snprintf(p->files[p->count], sizeof p->files[0], "%s/statutory/%s", p->dir, name);
+    write_text(p->files[p->count++], content);
+}
+
+static void scratch_close(scratch_policies *p) {
+    for (size_t i = 0; i < p->count; i++) {
+        CHECK(remove(p->files[i]) == 0);
+    }
+    char statutory[128];
+    snprintf(statutory, sizeof statutory, "%s/statutory", p->dir);
+    CHECK(rmdir(statutory) == 0);
+    CHECK(rmdir(p->dir) == 0);
+}
+
+/* A forbid whose condition is `open` x depth, `inner`, `close` x depth. */
+static char *deep_policy(const char *id, const char *open, const char *inner, const char *close,
+                         size_t depth) {
+    char *opens = repeat(open, depth), *closes = repeat(close, depth);
+    size_t n = strlen(opens) + strlen(closes) + strlen(inner) + 512;
+    char *text = malloc(n);
+    if (text == NULL) {
+        exit(2);
+    }
+    snprintf(text, n,
+             "@id(\"%s\") @articles(\"27\") @zh(\"共享授权已暂停\") @en(\"the grant is suspended\")\n"
+             "forbid (principal, action, resource)\n"
+             "when { %s%s%s };\n",
+             id, opens, inner, closes);
+    free(opens);
+    free(closes);
+    return text;
+}
+
+typedef struct {
+    const char *policies_dir;
+    govshare_engine *engine; /* evaluated against when not NULL */
+    govshare_status status;  /* of govshare_engine_new */
+    char *error;
+    long right, wrong;
+} small_stack_job;
+
+/* On the small stack: build an engine from `policies_dir` (when set), and
+ * decide every demo request against it (or against `engine`). */
+static void *small_stack_work(void *arg) {
+    small_stack_job *job = arg;
+    govshare_engine *built = NULL;
+    if (job->policies_dir != NULL) {
+        job->status = govshare_engine_new(job->policies_dir, registry.data, registry.len, &built,
+                                          &job->error);
+    }
+    govshare_engine *engine = job->engine != NULL ? job->engine : built;
+    for (size_t i = 0; engine != NULL && i < DEMO_COUNT; i++) {
+        char *decision = NULL;
+        govshare_status s = govshare_engine_evaluate(engine, demo[i].json.data,
+                                                     demo[i].json.len, &decision, NULL);
+        if (s == GOVSHARE_STATUS_OK && decided(decision, &demo[i])) {
+            job->right++;
+        } else {
+            job->wrong++;
+            fprintf(stderr, "64 KiB stack, %s: %s\n", demo[i].file,
+                    decision != NULL ? decision : govshare_status_name(s));
+        }
+        govshare_string_free(decision);
+    }
+    /* A request nested to the JSON limit is refused, not a crash. */
+    buffer deep = nested("", GOVSHARE_MAX_JSON_DEPTH + 1, "");
+    char *error = NULL;
+    if (engine != NULL && govshare_engine_evaluate(engine, deep.data, deep.len, &(char *){NULL},
+                                                   &error) == GOVSHARE_STATUS_LIMIT_EXCEEDED) {
+        job->right++;
+    } else if (engine != NULL) {
+        job->wrong++;
+    }
+    govshare_string_free(error);
+    free(deep.data);
+    govshare_engine_free(built);
+    return NULL;
+}
+
+static void run_on_small_stack(small_stack_job *job) {
+    pthread_attr_t attr;
+    pthread_t thread;
+    CHECK(pthread_attr_init(&attr) == 0);
+    CHECK(pthread_attr_setstacksize(&attr, SMALL_STACK) == 0);
+    CHECK(pthread_create(&thread, &attr, small_stack_work, job) == 0);
+    CHECK(pthread_join(thread, NULL) == 0);
+    pthread_attr_destroy(&attr);
+}
+
+/* A FIFO given as the registry file or as a policy file used to block the
+ * host forever (opening a FIFO for reading waits for a writer); it is
+ * refused at once, as a directory or a device is. */
+static void test_not_regular_files(void) {
+    scratch_policies p;
+    scratch_open(&p);
+    char fifo[128];
+    snprintf(fifo, sizeof fifo, "%s/statutory/00-permit.cedar", p.dir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    snprintf(p.files[p.count++], sizeof p.files[0], "%s", fifo);
+    EXPECT_NEW_ERROR(p.dir, &registry, GOVSHARE_STATUS_IO, "a FIFO (named pipe), not a regular file");
+    EXPECT_FILES_ERROR(NULL, fifo, GOVSHARE_STATUS_IO, "a FIFO (named pipe), not a regular file");
+    EXPECT_FILES_ERROR(NULL, "/dev/zero", GOVSHARE_STATUS_IO, "a character device");
+    EXPECT_FILES_ERROR(NULL, p.dir, GOVSHARE_STATUS_IO, "a directory");
+    scratch_close(&p);
+}
+
+static void test_small_stacks(govshare_engine *engine) {
+    /* The embedded policies: every demo request decided right. */
+    small_stack_job shared = {NULL, engine, GOVSHARE_STATUS_OK, NULL, 0, 0};
+    run_on_small_stack(&shared);
+    CHECK_MSG(shared.wrong == 0 && shared.right == (long)DEMO_COUNT + 1, "%ld right, %ld wrong",
+              shared.right, shared.wrong);
+
+    /* 1,000 nested parentheses, 1,000 nested sets, 5,000 nested `if`: each
+     * overflowed Cedar's parser and killed the host with SIGSEGV. */
+    struct {
+        const char *open, *inner, *close;
+        size_t depth;
+    } shapes[] = {
+        {"(", "true", ")", 1000},
+        {"[", "1", "]", 1000},
+        {"if ", "true", " then true else false", 5000},
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        scratch_policies p;
+        scratch_open(&p);
+        char *text = deep_policy("GS-GRANT-SUSPENDED", shapes[i].open, shapes[i].inner,
+                                 shapes[i].close, shapes[i].depth);
+        scratch_statutory(&p, "13-grant-suspended.cedar", text);
+        free(text);
+        small_stack_job job = {p.dir, NULL, GOVSHARE_STATUS_OK, NULL, 0, 0};
+        run_on_small_stack(&job);
+        EXPECT_ERROR(job.status, GOVSHARE_STATUS_LIMIT_EXCEEDED, job.error,
+                     "line 3: nested 65 levels deep, over the limit of 64 (`MAX_POLICY_NESTING`)");
+        scratch_close(&p);
+    }
+
+    /* The statutory set with GS-GRANT-SUSPENDED rewritten as deep as the
+     * limit admits: 56 nested `if` around a condition of 5 operators in
+     * parentheses (1 + 5 levels), in `when { }` (1 level), in the file
+     * (1 level) make 64. One more is refused. */
+    for (size_t depth = 56; depth <= 57; depth++) {
+        scratch_policies p;
+        scratch_open(&p);
+        DIR *dir;
+        char *statutory = path_of("policies/statutory");
+        dir = opendir(statutory);
+        if (dir == NULL) {
+            perror(statutory);
+            exit(2);
+        }
+        struct dirent *entry;
+        while ((entry = readdir(dir)) != NULL) {
+            size_t n = strlen(entry->d_name);
+            if (n < 6 || strcmp(entry->d_name + n - 6, ".cedar") != 0 ||
+                strcmp(entry->d_name, "13-grant-suspended.cedar") == 0) {
+                continue;
+            }
+            char relative[512];
+            snprintf(relative, sizeof relative, "policies/statutory/%s", entry->d_name);
+            buffer b = read_file(relative);
+            scratch_statutory(&p, entry->d_name, (const char *)b.data);
+            free(b.data);
+        }
+        closedir(dir);
+        free(statutory);
+        char *text = deep_policy(
+            "GS-GRANT-SUSPENDED", "if ",
+            "(context has grant && context.grant.status == \"suspended\")",
+            " then true else false", depth);
+        scratch_statutory(&p, "13-grant-suspended.cedar", text);
+        free(text);
+        small_stack_job job = {p.dir, NULL, GOVSHARE_STATUS_OK, NULL, 0, 0};
+        run_on_small_stack(&job);
+        if (depth == 56) {
+            CHECK_MSG(job.status == GOVSHARE_STATUS_OK, "%s", job.error != NULL ? job.error : "");
+            CHECK_MSG(job.wrong == 0 && job.right == (long)DEMO_COUNT + 1,
+                      "deepest admitted: %ld right, %ld wrong", job.right, job.wrong);
+        } else {
+            EXPECT_ERROR(job.status, GOVSHARE_STATUS_LIMIT_EXCEEDED, job.error,
+                         "nested 65 levels deep");
+            job.error = NULL;
+        }
+        govshare_string_free(job.error);
+        scratch_close(&p);
+    }
+    printf("small stacks: %d KiB threads build, refuse and decide\n", SMALL_STACK / 1024);
+}
+
 /* ------------------------------------------------------------------- main */
 
 int main(int argc, char **argv) {
@@ -886,6 +1142,8 @@ int main(int argc, char **argv) {
     test_clock_guard();
     test_limits(engine);
     test_threads(engine);
+    test_small_stacks(engine);
+    test_not_regular_files();
     govshare_engine_free(engine);
 
     for (size_t i = 0; i < DEMO_COUNT; i++) {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use govshare::{Engine, SharingClass};
+use govshare::{DataGrade, Engine, Level, SharingClass};
 
 use crate::CliError;
 
@@ -239,6 +239,42 @@ pub enum Command {
         #[command(subcommand)]
         command: RecordCommand,
     },
+    /// Import data into a registry: `import catalog` reads the catalog
+    /// spreadsheet departments keep.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Write the self-check report (合规体检报告): one self-contained HTML
+    /// file a department head can read, or the same content as JSON.
+    Report {
+        /// The registry.
+        #[arg(long, value_name = "FILE")]
+        registry: PathBuf,
+        /// A journal of lifecycle changes to replay onto the registry.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        /// The usage record whose hash chain is verified (Art. 29).
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+        /// Applications still awaiting a reply: a JSON file (one application
+        /// or an array of them) or a folder of `*.json` application files,
+        /// as `govshare application` reads them.
+        #[arg(long, value_name = "FILE|DIR")]
+        applications: Option<PathBuf>,
+        /// The time the report judges at, RFC 3339 with an offset.
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        /// Where to write the report; `-` writes to standard output.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Folder of `cn-YYYY.json` calendars; the embedded 2025–2026 without it.
+        #[arg(long, value_name = "DIR")]
+        calendar: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
+    },
     /// List the loaded rules with their articles.
     Policies {
         #[command(flatten)]
@@ -281,6 +317,94 @@ pub enum RecordCommand {
         #[arg(long, value_name = "TIME")]
         until: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Read a government data resource catalog spreadsheet (.xlsx or .csv,
+    /// the national template's columns or a mapped variant) and write a
+    /// registry; every row that cannot be imported is reported with its
+    /// sheet, row and column. Exits 1 when any row was not imported.
+    Catalog {
+        /// The catalog spreadsheet (.xlsx or .csv).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Where to write the registry.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// A JSON file renaming a variant's columns:
+        /// `{"columns": {"数源单位": "provider"}}`.
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+        /// Departments with their level and region: a JSON array of
+        /// departments, or a registry whose departments are taken.
+        #[arg(long, value_name = "FILE")]
+        departments: Option<PathBuf>,
+        /// The level of government of providers not in `--departments`.
+        #[arg(long, value_enum)]
+        level: Option<LevelArg>,
+        /// The region (GB/T 2260 code) of providers not in `--departments`.
+        #[arg(long, value_name = "CODE")]
+        region: Option<String>,
+        /// The grade of items whose row states none.
+        #[arg(long, value_enum)]
+        default_grade: Option<GradeArg>,
+        /// Read only this sheet (repeatable).
+        #[arg(long = "sheet", value_name = "NAME")]
+        sheets: Vec<String>,
+        /// Output format of the report on standard output.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+}
+
+/// The report's format.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained HTML file, for people and for print.
+    Html,
+    /// The same content as JSON, for dashboards.
+    Json,
+}
+
+/// A level of government on the command line.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LevelArg {
+    National,
+    Provincial,
+    Municipal,
+    County,
+    Township,
+}
+
+impl From<LevelArg> for Level {
+    fn from(l: LevelArg) -> Self {
+        match l {
+            LevelArg::National => Level::National,
+            LevelArg::Provincial => Level::Provincial,
+            LevelArg::Municipal => Level::Municipal,
+            LevelArg::County => Level::County,
+            LevelArg::Township => Level::Township,
+        }
+    }
+}
+
+/// A data grade on the command line.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum GradeArg {
+    General,
+    Important,
+    Core,
+}
+
+impl From<GradeArg> for DataGrade {
+    fn from(g: GradeArg) -> Self {
+        match g {
+            GradeArg::General => DataGrade::General,
+            GradeArg::Important => DataGrade::Important,
+            GradeArg::Core => DataGrade::Core,
+        }
+    }
 }
 
 /// A sharing class on the command line.

@@ -1,11 +1,12 @@
 //! Reading the command's inputs and writing its output.
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
+use govshare::limits::MAX_DOCUMENT_BYTES;
 use govshare::store::{DurableRegistry, FileJournal, TornTail};
-use govshare::{Calendar, Registry};
+use govshare::{Calendar, Registry, WireError};
 
 use crate::CliError;
 
@@ -39,24 +40,29 @@ pub fn print_json(value: &impl serde::Serialize) {
     );
 }
 
-/// The text of a file, or of standard input for `-`.
-pub fn read_input(path: &Path) -> Result<String, CliError> {
-    if path == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| CliError::input_in("standard input", &e))?;
-        return Ok(text);
-    }
-    let bytes = std::fs::read(path).map_err(|e| CliError::input_in(path.display(), &e))?;
-    String::from_utf8(bytes)
-        .map_err(|e| CliError::Input(format!("{}: not valid UTF-8 ({e})", path.display())))
+/// The text of a file, or of standard input for `-`, read through the
+/// library's bounded reader: no further than `max` bytes, and only a
+/// regular file (a FIFO, a directory or a device is refused at once).
+pub fn read_input(path: &Path, max: usize) -> Result<String, CliError> {
+    let stdin = path == Path::new("-");
+    let name = if stdin {
+        "standard input".to_owned()
+    } else {
+        path.display().to_string()
+    };
+    let bytes = govshare::wire::read_input(path, max).map_err(|e| match e {
+        // The error names the file itself.
+        WireError::Io { .. } if !stdin => CliError::input(&e),
+        _ => CliError::input_in(&name, &e),
+    })?;
+    String::from_utf8(bytes).map_err(|e| CliError::Input(format!("{name}: not valid UTF-8 ({e})")))
 }
 
 /// A JSON document of the command line (an application, a reply, a
-/// transition), named `what` in errors.
+/// transition), named `what` in errors; at most
+/// [`MAX_DOCUMENT_BYTES`] bytes.
 pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, CliError> {
-    serde_json::from_str(&read_input(path)?)
+    serde_json::from_str(&read_input(path, MAX_DOCUMENT_BYTES)?)
         .map_err(|e| CliError::Input(format!("{}: invalid {what}: {e}", path.display())))
 }
 
@@ -76,7 +82,7 @@ pub fn time_arg(flag: &str, value: &str) -> Result<DateTime<FixedOffset>, CliErr
 
 /// A registry file.
 pub fn registry_arg(path: &Path) -> Result<Registry, CliError> {
-    Registry::from_path(path).map_err(|e| CliError::input(&e))
+    crate::progress::load_registry(path)
 }
 
 /// The registry with a journal replayed onto it, reporting a torn tail.

@@ -11,6 +11,7 @@
 mod args;
 mod cmd;
 mod io;
+mod progress;
 
 use std::process::ExitCode;
 

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use govshare::UsageRequest;
+use govshare::limits::MAX_REQUEST_BYTES;
 use govshare::store::RecordLog;
 
 use crate::args::{Format, PolicyArgs};
@@ -21,7 +22,7 @@ pub fn run(
 ) -> Result<Exit, CliError> {
     let engine = policy.engine(max_clock_skew)?;
     let registry = journaled(registry, journal)?;
-    let text = read_input(request)?;
+    let text = read_input(request, MAX_REQUEST_BYTES)?;
     let request_value =
         UsageRequest::from_json(&text).map_err(|e| CliError::input_in(request.display(), &e))?;
     let decision = engine.evaluate(&request_value, &registry);

@@ -8,9 +8,11 @@ mod deadline;
 mod decide;
 mod disposals;
 mod duplicates;
+mod import;
 mod policies;
 mod record;
 mod reply;
+mod report;
 
 use crate::args::{Cli, Command};
 use crate::{CliError, Exit};
@@ -106,5 +108,25 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
         } => apply::run(&registry, &journal, &transition),
         Command::Record { command } => record::run(command),
         Command::Policies { policy, format } => policies::run(&policy, format),
+        Command::Import { command } => import::run(command),
+        Command::Report {
+            registry,
+            journal,
+            record,
+            applications,
+            at,
+            out,
+            calendar,
+            format,
+        } => report::run(&report::Inputs {
+            registry: &registry,
+            journal: journal.as_deref(),
+            record: record.as_deref(),
+            applications: applications.as_deref(),
+            at: &at,
+            out: &out,
+            calendar: calendar.as_deref(),
+            format,
+        }),
     }
 }

@@ -11,7 +11,10 @@ use crate::{CliError, Exit};
 pub fn run(command: RecordCommand) -> Result<Exit, CliError> {
     match command {
         RecordCommand::Verify { file, format } => {
-            let report = RecordLog::verify(&file).map_err(|e| CliError::input(&e))?;
+            let mut bars = crate::progress::Bars::stderr();
+            let report = RecordLog::verify_with_progress(&file, &mut |p| bars.update(p));
+            bars.clear();
+            let report = report.map_err(|e| CliError::input(&e))?;
             match format {
                 Format::Json => print_json(&report),
                 Format::Text => {
