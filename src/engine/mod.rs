@@ -21,6 +21,7 @@ use crate::calendar::Calendar;
 use crate::decision::{Decision, EngineReason, Outcome, Reason, RuleId, StatutoryRule};
 use crate::digest::ContentDigest;
 use crate::error::{FactError, RequestError};
+use crate::limits::MAX_GRANTS_PER_PAIR;
 use crate::model::{
     Dataset, Department, DisposalTrigger, Grant, GrantId, PurposeVocabulary, purpose_within,
 };
@@ -347,6 +348,18 @@ impl Engine {
                 all.retain(|g| g.requester == request.requester && g.dataset == request.dataset);
                 all.sort_by(|a, b| a.id.cmp(&b.id));
                 all.dedup_by(|a, b| a.id == b.id);
+                if all.len() > MAX_GRANTS_PER_PAIR {
+                    return Err(Stop {
+                        reason: EngineReason::FactsUnavailable,
+                        detail: format!(
+                            "the fact source holds {} grants of `{}` on `{}`, more than the \
+                             {MAX_GRANTS_PER_PAIR} one requester may hold on one catalog entry",
+                            all.len(),
+                            request.requester,
+                            request.dataset
+                        ),
+                    });
+                }
                 all
             }
         };

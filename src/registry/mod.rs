@@ -22,7 +22,7 @@ pub use disposal::{DisposalEntry, DisposalState, disposal_due, disposal_state, o
 use crate::digest::ContentDigest;
 use crate::error::{FactError, IdError, LoadError, TransitionError};
 use crate::input::{ObjectError, check_json_depth, open_regular, parse_object_seed};
-use crate::limits::{MAX_JSON_DEPTH, MAX_REGISTRY_BYTES};
+use crate::limits::{MAX_GRANTS_PER_PAIR, MAX_JSON_DEPTH, MAX_REGISTRY_BYTES};
 use crate::model::{
     Dataset, DatasetId, Department, DepartmentId, Grant, GrantId, Purpose, PurposeVocabulary,
 };
@@ -233,10 +233,17 @@ impl Registry {
                     grant: g.id.to_string(),
                     message,
                 })?;
-            pair_index
+            let pair = pair_index
                 .entry((g.requester.clone(), g.dataset.clone()))
-                .or_default()
-                .push(i);
+                .or_default();
+            if pair.len() >= MAX_GRANTS_PER_PAIR {
+                return Err(LoadError::Grant {
+                    origin: origin.to_owned(),
+                    grant: g.id.to_string(),
+                    message: too_many_on_pair(g),
+                });
+            }
+            pair.push(i);
             requester_index
                 .entry(g.requester.clone())
                 .or_default()
@@ -523,12 +530,20 @@ impl Registry {
                 grant: grant.id.to_string(),
             });
         }
-        let i = self.grants.len();
-        self.grant_index.insert(grant.id.clone(), i);
-        self.pair_index
+        let pair = self
+            .pair_index
             .entry((grant.requester.clone(), grant.dataset.clone()))
-            .or_default()
-            .push(i);
+            .or_default();
+        if pair.len() >= MAX_GRANTS_PER_PAIR {
+            return Err(TransitionError::NotAllowed {
+                grant: grant.id.to_string(),
+                change: "grant_approved",
+                why: too_many_on_pair(&grant),
+            });
+        }
+        let i = self.grants.len();
+        pair.push(i);
+        self.grant_index.insert(grant.id.clone(), i);
         self.requester_index
             .entry(grant.requester.clone())
             .or_default()
@@ -645,6 +660,15 @@ impl FactSource for Registry {
             }
         }
     }
+}
+
+/// Why a grant cannot join its requester's grants on its dataset.
+fn too_many_on_pair(g: &Grant) -> String {
+    format!(
+        "requester `{}` already holds {MAX_GRANTS_PER_PAIR} grants on dataset `{}`, the most one \
+         requester may hold on one catalog entry (limits::MAX_GRANTS_PER_PAIR)",
+        g.requester, g.dataset
+    )
 }
 
 /// A grant's history runs forward, and its `status` says where the history
