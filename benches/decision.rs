@@ -583,7 +583,6 @@ fn scale(c: &mut Criterion) {
         );
     }
     g.finish();
-
 }
 
 fn one_pair(c: &mut Criterion) {

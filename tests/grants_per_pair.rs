@@ -87,7 +87,10 @@ fn a_registry_past_the_bound_is_refused() {
         LoadError::Grant { grant, message, .. } => {
             assert_eq!(grant, &format!("g{MAX_GRANTS_PER_PAIR:05}"));
             assert!(message.contains("MAX_GRANTS_PER_PAIR"), "{message}");
-            assert!(message.contains("`dm`") && message.contains("`ds`"), "{message}");
+            assert!(
+                message.contains("`dm`") && message.contains("`ds`"),
+                "{message}"
+            );
         }
         other => panic!("expected LoadError::Grant, got {other:?}"),
     }
@@ -162,7 +165,10 @@ fn a_source_past_the_bound_is_a_deny_that_says_why() {
     assert!(!d.is_allow());
     assert_eq!(d.rule_ids(), ["GS-FACTS-UNAVAILABLE"]);
     let why = serde_json::to_string(&d.reasons()[0].facts).unwrap();
-    assert!(why.contains(&format!("{}", MAX_GRANTS_PER_PAIR + 1)), "{why}");
+    assert!(
+        why.contains(&format!("{}", MAX_GRANTS_PER_PAIR + 1)),
+        "{why}"
+    );
     // At the bound the source is judged as the registry would be.
     let d = engine.evaluate(&request(), &source(MAX_GRANTS_PER_PAIR));
     assert_eq!(d.grant().unwrap().as_str(), "g00700");
