@@ -13,6 +13,7 @@ mod parse;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -102,10 +103,10 @@ pub trait FactSource {
 
     /// The [`ContentDigest`] of a record this source returned, when the
     /// source keeps one, so that the engine's decision cache need not
-    /// digest the record per request. [`Registry`] keeps them. A source
-    /// that answers must answer `ContentDigest::of(record)` (or another
-    /// digest that only this content has); the default, `None`, has the
-    /// engine compute it.
+    /// digest the record per request. [`Registry`] keeps them (a grant's
+    /// from the first time it is asked for). A source that answers must
+    /// answer `ContentDigest::of(record)` (or another digest that only this
+    /// content has); the default, `None`, has the engine compute it.
     fn content_digest(&self, record: FactRecord<'_>) -> Option<ContentDigest> {
         let _ = record;
         None
@@ -154,14 +155,18 @@ pub struct Registry {
     grants: Vec<Grant>,
     /// The content digest of each catalog entry, by position.
     dataset_digests: Vec<ContentDigest>,
-    /// The content digest of each grant, by position.
-    grant_digests: Vec<ContentDigest>,
+    /// The content digest of each grant, by position, computed when first
+    /// asked for (by the engine's decision cache), so that loading a large
+    /// registry does not digest grants no request reads.
+    grant_digests: Vec<OnceLock<ContentDigest>>,
     purposes: Option<PurposeVocabulary>,
     department_index: HashMap<DepartmentId, usize>,
     dataset_index: HashMap<DatasetId, usize>,
     grant_index: HashMap<GrantId, usize>,
-    pair_index: HashMap<(DepartmentId, DatasetId), Vec<usize>>,
-    requester_index: HashMap<DepartmentId, Vec<usize>>,
+    /// Positions in `grants`, as `u32` (a registry within
+    /// `MAX_REGISTRY_BYTES` holds far fewer grants): two of these per grant.
+    pair_index: HashMap<(DepartmentId, DatasetId), Vec<u32>>,
+    requester_index: HashMap<DepartmentId, Vec<u32>>,
     /// See [`Registry::clock_tolerance`].
     clock_tolerance: Option<std::time::Duration>,
     /// See [`Registry::version`].
@@ -210,8 +215,8 @@ impl Registry {
             }
         }
         let mut grant_index = HashMap::with_capacity(grants.len());
-        let mut pair_index: HashMap<(DepartmentId, DatasetId), Vec<usize>> = HashMap::new();
-        let mut requester_index: HashMap<DepartmentId, Vec<usize>> = HashMap::new();
+        let mut pair_index: HashMap<(DepartmentId, DatasetId), Vec<u32>> = HashMap::new();
+        let mut requester_index: HashMap<DepartmentId, Vec<u32>> = HashMap::new();
         let total = Some(grants.len() as u64);
         let report = |done: usize| Progress {
             stage: ProgressStage::IndexRegistry,
@@ -233,6 +238,10 @@ impl Registry {
                     grant: g.id.to_string(),
                     message,
                 })?;
+            let position = u32::try_from(i).map_err(|_| LoadError::Registry {
+                origin: origin.to_owned(),
+                message: format!("more than {} grants", u32::MAX),
+            })?;
             let pair = pair_index
                 .entry((g.requester.clone(), g.dataset.clone()))
                 .or_default();
@@ -243,14 +252,16 @@ impl Registry {
                     message: too_many_on_pair(g),
                 });
             }
-            pair.push(i);
+            pair.push(position);
             requester_index
                 .entry(g.requester.clone())
                 .or_default()
-                .push(i);
+                .push(position);
         }
         let dataset_digests = datasets.iter().map(ContentDigest::of).collect();
-        let grant_digests = grants.iter().map(ContentDigest::of).collect();
+        let grant_digests = std::iter::repeat_with(OnceLock::new)
+            .take(grants.len())
+            .collect();
         progress(report(grants.len()));
         Ok(Self {
             departments,
@@ -475,7 +486,7 @@ impl Registry {
             .get(&(requester.clone(), dataset.clone()))
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.grants.get(i))
+            .filter_map(|&i| self.grants.get(i as usize))
     }
 
     /// The version of a registry kept by a store: the sequence number of
@@ -513,7 +524,7 @@ impl Registry {
         let slot = i.and_then(|i| Some((self.grants.get_mut(i)?, self.grant_digests.get_mut(i)?)));
         match slot {
             Some((slot, digest)) => {
-                *digest = ContentDigest::of(&grant);
+                *digest = OnceLock::new();
                 *slot = grant;
                 Ok(())
             }
@@ -542,13 +553,18 @@ impl Registry {
             });
         }
         let i = self.grants.len();
-        pair.push(i);
+        let position = u32::try_from(i).map_err(|_| TransitionError::NotAllowed {
+            grant: grant.id.to_string(),
+            change: "grant_approved",
+            why: format!("the registry holds {} grants, the most it can", u32::MAX),
+        })?;
+        pair.push(position);
         self.grant_index.insert(grant.id.clone(), i);
         self.requester_index
             .entry(grant.requester.clone())
             .or_default()
-            .push(i);
-        self.grant_digests.push(ContentDigest::of(&grant));
+            .push(position);
+        self.grant_digests.push(OnceLock::new());
         self.grants.push(grant);
         Ok(())
     }
@@ -559,7 +575,7 @@ impl Registry {
             .get(requester)
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.grants.get(i))
+            .filter_map(|&i| self.grants.get(i as usize))
     }
 }
 
@@ -651,7 +667,8 @@ impl FactSource for Registry {
             FactRecord::Grant(g) => {
                 let i = *self.grant_index.get(&g.id)?;
                 let own = self.grants.get(i)?;
-                std::ptr::eq(own, g).then(|| self.grant_digests.get(i).copied())?
+                let digest = self.grant_digests.get(i)?;
+                std::ptr::eq(own, g).then(|| *digest.get_or_init(|| ContentDigest::of(own)))
             }
             FactRecord::Dataset(d) => {
                 let i = *self.dataset_index.get(&d.id)?;
