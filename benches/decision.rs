@@ -27,18 +27,70 @@ mod prebuilt;
 #[path = "decision/workload.rs"]
 mod workload;
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use govshare::{CacheLimits, Engine, Registry, UsageRequest};
+use govshare::{CacheLimits, Engine, FactSource, Registry, UsageRequest};
 use workload::{MidStream, STREAM, ZIPF_CALLS};
 
 /// Whether to run the part `name`: every part, unless `GOVSHARE_BENCH`
 /// lists some (`decisions,zipf,scale,one_pair,throughput,rego_memory,lifecycle`).
 fn part(name: &str) -> bool {
     std::env::var("GOVSHARE_BENCH").map_or(true, |v| v.split(',').any(|p| p.trim() == name))
+}
+
+/// The global allocator, counting the bytes held while `COUNTING` is set:
+/// memory figures are taken as the change in held bytes between two
+/// points, which the resident set size cannot show once the allocator has
+/// pages to reuse.
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static HELD: AtomicIsize = AtomicIsize::new(0);
+
+#[expect(
+    unsafe_code,
+    reason = "a global allocator is an unsafe trait; this one only counts and hands every call to the system allocator"
+)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            HELD.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        }
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if COUNTING.load(Ordering::Relaxed) {
+            HELD.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        }
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            HELD.fetch_add(
+                new_size as isize - layout.size() as isize,
+                Ordering::Relaxed,
+            );
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Bytes held by what `f` makes and keeps, measured by the counting
+/// allocator.
+fn held_by<T>(f: impl FnOnce() -> T) -> (T, isize) {
+    let before = HELD.load(Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    let value = f();
+    COUNTING.store(false, Ordering::SeqCst);
+    (value, HELD.load(Ordering::SeqCst) - before)
 }
 
 fn cold_engine() -> Engine {
@@ -540,35 +592,44 @@ fn scale(c: &mut Criterion) {
         let text = workload::registry_json(grants);
         let before = resident_kib();
         let started = Instant::now();
-        let registry = Registry::from_json_str(&text).unwrap();
+        let (registry, registry_bytes) = held_by(|| Registry::from_json_str(&text).unwrap());
         let load_time = started.elapsed();
         let after = resident_kib();
         drop(text);
-        let engine = Engine::builder().build().unwrap();
         let cold = cold_engine();
         let requests: Vec<UsageRequest> = workload::stream(&registry)
             .iter()
             .map(|j| UsageRequest::from_json(j).unwrap())
             .collect();
-        // Fill the default caches with the whole stream, twice.
-        for r in requests.iter().chain(&requests) {
-            black_box(engine.evaluate(r, &registry));
-        }
-        let filled = resident_kib();
+        // An engine with the decision cache at its default bound, filled
+        // with the whole stream twice (every grant the stream reads gets
+        // its digest), and with every other grant's digest made too.
+        let (engine, cache_bytes) = held_by(|| {
+            let engine = Engine::builder().build().unwrap();
+            for r in requests.iter().chain(&requests) {
+                black_box(engine.evaluate(r, &registry));
+            }
+            for g in registry.grants() {
+                black_box(registry.content_digest(govshare::FactRecord::Grant(g)));
+            }
+            engine
+        });
         let stats = engine.decision_cache_stats().unwrap();
+        let per = |b: isize| b as f64 / grants as f64;
         println!(
-            "registry of {grants} grants: loaded in {:.3} s, resident +{} KiB ({:.0} bytes per grant); \
-             with the decision cache holding {} entries ({} KiB by its weight, bound {} MiB): +{} KiB \
-             ({:.0} bytes per grant); the bound of the cache adds at most {:.0} bytes per grant",
+            "registry of {grants} grants: loaded in {:.3} s; held {registry_bytes} bytes \
+             ({:.0} per grant), resident +{} KiB ({:.0} per grant); the decision cache holding {} \
+             entries ({} KiB by its weight, bound {} MiB) and every grant's digest: +{cache_bytes} \
+             bytes ({:.0} per grant); in all {:.0} bytes per grant",
             load_time.as_secs_f64(),
+            per(registry_bytes),
             after.saturating_sub(before),
             after.saturating_sub(before) as f64 * 1024.0 / grants as f64,
             stats.entries,
             stats.bytes / 1024,
             CacheLimits::DECISIONS.bytes() >> 20,
-            filled.saturating_sub(before),
-            filled.saturating_sub(before) as f64 * 1024.0 / grants as f64,
-            CacheLimits::DECISIONS.bytes() as f64 / grants as f64,
+            per(cache_bytes),
+            per(registry_bytes + cache_bytes),
         );
         let mut i = 0usize;
         g.bench_with_input(
@@ -651,19 +712,26 @@ fn rego_memory(_c: &mut Criterion) {
     for grants in [10_000usize, 100_000] {
         let registry = Registry::from_json_str(&workload::registry_json(grants)).unwrap();
         let json = fair::data(&registry).to_string();
+        let (ours, ours_bytes) = held_by(|| Registry::from_json_str(&registry.to_json()).unwrap());
         drop(registry);
-        let before = resident_kib();
-        let data = regorus::Value::from_json_str(&json).unwrap();
-        let as_value = resident_kib();
-        let mut engine = regorus::Engine::new();
-        engine.add_data(data.clone()).unwrap();
-        let loaded = resident_kib();
+        drop(ours);
+        let (data, value_bytes) = held_by(|| regorus::Value::from_json_str(&json).unwrap());
+        let (engine, engine_bytes) = held_by(|| {
+            let mut engine = regorus::Engine::new();
+            engine
+                .add_policy("govshare.rego".into(), fair::POLICY.into())
+                .unwrap();
+            engine.add_data(data.clone()).unwrap();
+            engine
+        });
         println!(
-            "regorus data for {grants} grants: the value +{} KiB ({:.0} bytes per grant); \
-             added to an engine +{} KiB more",
-            as_value.saturating_sub(before),
-            as_value.saturating_sub(before) as f64 * 1024.0 / grants as f64,
-            loaded.saturating_sub(as_value),
+            "regorus data for {grants} grants ({} bytes of JSON): the value holds {value_bytes} bytes \
+             ({:.0} per grant); an interpreter with the policy and the data {engine_bytes} bytes more \
+             (shares the value); govshare's registry of the same grants holds {ours_bytes} bytes \
+             ({:.0} per grant)",
+            json.len(),
+            value_bytes as f64 / grants as f64,
+            ours_bytes as f64 / grants as f64,
         );
         drop(engine);
         drop(data);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use govshare::{Decision, Registry};
 use serde_json::{Map, Value, json};
 
-const POLICY: &str = include_str!("../rego/govshare.rego");
+pub const POLICY: &str = include_str!("../rego/govshare.rego");
 const ENTRY: &str = "data.govshare.decision";
 
 fn ns(text: &Value) -> Value {
