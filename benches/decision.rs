@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use govshare::{CacheLimits, Engine, FactSource, Registry, UsageRequest};
-use workload::{MidStream, STREAM, ZIPF_CALLS};
+use workload::{MidStream, ZIPF_CALLS};
 
 /// Whether to run the part `name`: every part, unless `GOVSHARE_BENCH`
 /// lists some (`decisions,zipf,scale,one_pair,throughput,rego_memory,lifecycle`).
@@ -753,7 +753,26 @@ fn lifecycle(c: &mut Criterion) {
             black_box(calendar.add_working_days(starts[i], 10).unwrap())
         })
     });
-    let _ = STREAM;
+    let dir = tempfile::tempdir().unwrap();
+    let log = govshare::store::RecordLog::open(dir.path().join("usage.jsonl")).unwrap();
+    let w = workload(10);
+    let decisions: Vec<_> = w
+        .requests
+        .iter()
+        .take(100)
+        .map(|r| (r.clone(), w.cold.evaluate(r, &*w.registry)))
+        .collect();
+    let mut i = 0usize;
+    c.bench_function("record/append_decision_fsync", |b| {
+        b.iter(|| {
+            i = (i + 1) % decisions.len();
+            black_box(
+                log.record_decision(&decisions[i].0, &decisions[i].1)
+                    .unwrap(),
+            )
+        })
+    });
+    drop(log);
 }
 
 criterion_group!(
