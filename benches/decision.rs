@@ -1,11 +1,16 @@
-//! govshare's decision cost measured side by side with its floor (raw Cedar
-//! on the same policies and prebuilt inputs) and its peer (the same rules in
-//! Rego through regorus: interpreter and RVM), on a stream of 10,000
-//! distinct generated requests with allows and denies of every rule.
+//! govshare's decision cost measured against its floor (raw Cedar on the
+//! same policies and prebuilt inputs) and its fair peer (the same rules in
+//! Rego, given the registry as `data` and the raw request as `input`,
+//! through regorus' interpreter and RVM), on two streams: 10,000 distinct
+//! generated requests, and 1,000,000 calls drawn from 10,000 request shapes
+//! by a Zipf law, with `at` running through 2026 and changes to grants
+//! applied mid-stream.
 //!
 //! Run: `cargo bench --all-features --bench decision` (see BENCHMARKS.md).
-//! Before timing, every side decides the whole stream and the decisions are
-//! compared: a benchmark of sides that disagree would measure nothing.
+//! Before anything is timed, every side decides every request of both
+//! streams and the answers are compared — outcome, rule ids in order, and
+//! the facts of every reason: a benchmark of sides that disagree would
+//! measure nothing.
 
 #![allow(
     clippy::unwrap_used,
@@ -15,553 +20,84 @@
     missing_docs
 )]
 
-use std::fmt::Write as _;
+#[path = "decision/fair.rs"]
+mod fair;
+#[path = "decision/prebuilt.rs"]
+mod prebuilt;
+#[path = "decision/workload.rs"]
+mod workload;
+
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use govshare::{Engine, Registry, UsageRequest};
-use serde_json::{Value, json};
+use govshare::{CacheLimits, Engine, FactSource, Registry, UsageRequest};
+use workload::{MidStream, ZIPF_CALLS};
 
-const STREAM: usize = 10_000;
-const DATASETS: usize = 60;
-const ITEMS: usize = 12;
-const PURPOSES: [&str; 6] = [
-    "social-insurance.enrollment-check",
-    "tax.registration-check",
-    "housing.subsidy-eligibility",
-    "civil-affairs.minimum-living-allowance",
-    "market.supervision.inspection",
-    "health.school-entry-check",
-];
-
-fn mix(mut x: u64) -> u64 {
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xc4ceb9fe1a85ec53);
-    x ^ (x >> 33)
+/// Whether to run the part `name`: every part, unless `GOVSHARE_BENCH`
+/// lists some (`decisions,zipf,scale,one_pair,throughput,rego_memory,lifecycle`).
+fn part(name: &str) -> bool {
+    std::env::var("GOVSHARE_BENCH").map_or(true, |v| v.split(',').any(|p| p.trim() == name))
 }
 
-/// How many requesting departments a registry of `grants` grants has: it
-/// grows with the registry, as a province's departments do, so that a
-/// department holds about two grants per dataset whatever the size.
-fn requesters(grants: usize) -> usize {
-    (grants / 100).max(300)
-}
+/// The global allocator, counting the bytes held while `COUNTING` is set:
+/// memory figures are taken as the change in held bytes between two
+/// points, which the resident set size cannot show once the allocator has
+/// pages to reuse.
+struct Counting;
 
-/// A registry of `grants` grants over `requesters(grants)` requesting
-/// departments, 60 providers and 60 datasets, as wire-format JSON. Grant `i`
-/// belongs to requester `d{i % requesters}`.
-fn registry_json(grants: usize) -> String {
-    let r = requesters(grants);
-    let mut s = String::with_capacity(grants * 560 + 100_000);
-    s.push_str("{\"departments\":[");
-    for d in 0..r {
-        // One department in ten is another city's (Ningbo, 330200): outside
-        // the entries scoped to this city.
-        let region = if d % 10 == 9 { "330200" } else { "330100" };
-        let _ = write!(
-            s,
-            r#"{{"id":"d{d}","name":"某市第{d}部门","level":"municipal","region":"{region}"}},"#
-        );
-    }
-    for p in 0..DATASETS {
-        if p > 0 {
-            s.push(',');
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static HELD: AtomicIsize = AtomicIsize::new(0);
+
+#[expect(
+    unsafe_code,
+    reason = "a global allocator is an unsafe trait; this one only counts and hands every call to the system allocator"
+)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            HELD.fetch_add(layout.size() as isize, Ordering::Relaxed);
         }
-        let _ = write!(
-            s,
-            r#"{{"id":"p{p}","name":"某市第{p}数据提供部门","level":"municipal","region":"330100"}}"#
-        );
+        unsafe { System.alloc(layout) }
     }
-    // The purpose vocabulary: every purpose of the grants, its ancestors and
-    // the sub-purposes the stream states (`….case-N`).
-    s.push_str("],\"purposes\":[");
-    let mut codes: Vec<String> = Vec::new();
-    for p in PURPOSES {
-        let mut prefix = String::new();
-        for part in p.split('.') {
-            if !prefix.is_empty() {
-                prefix.push('.');
-            }
-            prefix.push_str(part);
-            if !codes.contains(&prefix) {
-                codes.push(prefix.clone());
-            }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if COUNTING.load(Ordering::Relaxed) {
+            HELD.fetch_sub(layout.size() as isize, Ordering::Relaxed);
         }
-        codes.extend((0..97).map(|n| format!("{p}.case-{n}")));
+        unsafe { System.dealloc(ptr, layout) }
     }
-    let purposes: Vec<String> = codes
-        .iter()
-        .map(|c| format!(r#"{{"code":"{c}","name":"目的{c}"}}"#))
-        .collect();
-    s.push_str(&purposes.join(","));
-    s.push_str("],\"datasets\":[");
-    for k in 0..DATASETS {
-        if k > 0 {
-            s.push(',');
-        }
-        let items: Vec<String> = (0..ITEMS)
-            .map(|i| format!(r#"{{"name":"it{i}","grade":"general"}}"#))
-            .collect();
-        let (status, sharing) = match k {
-            57 => (
-                "published",
-                r#"{"class":"not_shared","reason":"依法保密","basis":{"kind":"law","citation":"《某法》第八条"}}"#,
-            ),
-            58 => (
-                "draft",
-                r#"{"class":"conditional","scope":"本市","uses":["审批"]}"#,
-            ),
-            59 => (
-                "withdrawn",
-                r#"{"class":"conditional","scope":"本市","uses":["审批"]}"#,
-            ),
-            k if k % 5 == 0 => ("published", r#"{"class":"unconditional"}"#),
-            k if k % 5 == 1 => (
-                "published",
-                r#"{"class":"conditional","scope":"本市政府部门","uses":["社会保险经办","税收征管","住房保障","社会救助","市场监管"],"conditions":{"regions":["330100"],"levels":["municipal","county"],"purposes":["social-insurance","tax","housing","civil-affairs","market"]}}"#,
-            ),
-            _ => (
-                "published",
-                r#"{"class":"conditional","scope":"本市政府部门","uses":["行政审批","监管执法"]}"#,
-            ),
-        };
-        // ds56's provider was struck from the register; ds55 is a work secret.
-        let provider = if k == 56 {
-            "p-retired".to_owned()
-        } else {
-            format!("p{k}")
-        };
-        let secret = if k == 55 {
-            r#","secret":"work_secret""#
-        } else {
-            ""
-        };
-        let _ = write!(
-            s,
-            r#"{{"id":"ds{k}","name":"数据集{k}","provider":"{provider}","status":"{status}","items":[{}],"sharing":{sharing},"methods":["service_interface","bulk_exchange","file_download"],"format":"database","update_frequency":"daily"{secret}}}"#,
-            items.join(",")
-        );
-    }
-    s.push_str("],\"grants\":[");
-    for i in 0..grants {
-        if i > 0 {
-            s.push(',');
-        }
-        let h = mix(i as u64);
-        let dataset = (i / r * 7 + i % 13) % DATASETS;
-        let first = (h % 6) as usize;
-        let items: Vec<String> = (first..first + 4 + (h >> 8) as usize % 3)
-            .map(|x| format!("\"it{x}\""))
-            .collect();
-        let status = match h % 50 {
-            0 => "suspended",
-            1 => "terminated",
-            _ => "active",
-        };
-        let mut extra = String::new();
-        if h.is_multiple_of(23) {
-            extra.push_str(
-                r#","ended":{"trigger":"purpose_achieved","at":"2026-03-01T00:00:00+08:00"}"#,
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) {
+            HELD.fetch_add(
+                new_size as isize - layout.size() as isize,
+                Ordering::Relaxed,
             );
         }
-        if h.is_multiple_of(41) {
-            extra.push_str(r#","disposed":{"method":"delete","at":"2026-04-01T00:00:00+08:00","attested_by":"安全员"}"#);
-        }
-        if h.is_multiple_of(7) {
-            extra.push_str(r#","consents":[{"kind":"recipient","value":"d7","at":"2025-10-01T00:00:00+08:00"},{"kind":"item","value":"it11","at":"2025-10-01T00:00:00+08:00"}]"#);
-        }
-        let _ = write!(
-            s,
-            r#"{{"id":"g{i:08}","dataset":"ds{dataset}","requester":"d{}","purpose":"{}","basis":"《某法》第{}条","scenario":"业务办理核验","items":[{}],"methods":["service_interface"{}],"valid_from":"2025-09-01T00:00:00+08:00","valid_until":"2026-09-01T00:00:00+08:00","disposal":{{"method":"delete","within_working_days":10}},"status":"{status}"{extra}}}"#,
-            i % r,
-            PURPOSES[(h >> 16) as usize % PURPOSES.len()],
-            h % 90 + 1,
-            items.join(","),
-            if h.is_multiple_of(3) {
-                r#","bulk_exchange""#
-            } else {
-                ""
-            },
-        );
-    }
-    s.push_str("]}");
-    s
-}
-
-/// 10,000 distinct requests against `registry`: each shaped after one grant
-/// and then, for most, changed so that one rule or another denies it.
-fn stream(registry: &Registry) -> Vec<String> {
-    let grants = registry.grants();
-    let r_count = requesters(grants.len());
-    (0..STREAM)
-        .map(|r| {
-            let h = mix(r as u64 ^ 0x9e37_79b9);
-            let g = &grants[(h % grants.len() as u64) as usize];
-            let mut requester = g.requester.to_string();
-            let mut dataset = g.dataset.to_string();
-            let mut purpose = format!("{}.case-{}", g.purpose, r % 97);
-            let mut items: Vec<String> = g.items.iter().take(1 + r % 3).map(ToString::to_string).collect();
-            let mut action = ["access", "use", "access", "use"][r % 4];
-            let mut method = "service_interface";
-            let mut recipient = None;
-            let mut grant = Some(g.id.to_string());
-            let minute = r % 1440;
-            let mut at = format!("2026-01-{:02}T{:02}:{:02}:00+08:00", 5 + r % 20, minute / 60, minute % 60);
-            match r % 20 {
-                0 => items.push("it11".into()),
-                1 => purpose = format!("recruitment.screening.{r}"),
-                2 => method = "file_download",
-                3 => at = format!("2026-09-{:02}T10:00:00+08:00", 1 + r % 28),
-                4 => at = format!("2025-08-{:02}T10:00:00+08:00", 1 + r % 28),
-                5 => {
-                    action = "transfer";
-                    recipient = Some(format!("company-{r}"));
-                }
-                6 => {
-                    action = "transfer";
-                    recipient = Some("d7".into());
-                }
-                7 => requester = format!("unregistered-{r}"),
-                8 => requester = format!("d{}", (g.requester.as_str()[1..].parse::<usize>().unwrap() + 1) % r_count),
-                9 => dataset = "ds58".into(),
-                10 => grant = Some(format!("no-such-grant-{r}")),
-                11 => grant = None,
-                12 => at = format!("2026-05-{:02}T10:00:00+08:00", 1 + r % 28),
-                _ => {}
-            }
-            let mut v = json!({"requester": requester, "dataset": dataset, "action": action, "purpose": purpose, "items": items, "at": at});
-            if let Some(gid) = grant {
-                v["grant"] = json!(gid);
-            }
-            match action {
-                "access" => v["method"] = json!(method),
-                "transfer" => v["recipient"] = json!(recipient.unwrap_or_default()),
-                _ => {}
-            }
-            v.to_string()
-        })
-        .collect()
-}
-
-fn micros(t: &chrono::DateTime<chrono::FixedOffset>) -> i64 {
-    t.timestamp_micros()
-}
-
-/// The facts the engine passes to Cedar, as JSON, for the Rego peer: one
-/// per candidate grant.
-fn facts(registry: &Registry, request: &UsageRequest) -> Vec<Value> {
-    let lineage: Vec<&str> = {
-        let p = request.purpose.as_str();
-        let mut v = vec![p];
-        v.extend(
-            p.char_indices()
-                .filter(|&(_, c)| c == '.')
-                .map(|(i, _)| &p[..i]),
-        );
-        v
-    };
-    let vocabulary = registry.purpose_vocabulary();
-    let within: Vec<&str> = match vocabulary {
-        Some(v) => v.within(&request.purpose),
-        None => lineage.clone(),
-    };
-    let requester = registry.get_department(&request.requester);
-    let mut base = json!({
-        "principal": request.requester,
-        "action": request.action.as_str(),
-        "requester_registered": requester.is_some(),
-        "items": request.items,
-        "purpose_lineage": lineage,
-        "purpose_within": within,
-        "purpose_vocabulary": vocabulary.is_some(),
-        "purpose_registered": vocabulary.is_some_and(|v| v.contains(request.purpose.as_str())),
-        "at": micros(&request.at),
-    });
-    if let Some(m) = request.method {
-        base["method"] = json!(m.as_str());
-    }
-    if let Some(r) = &request.recipient {
-        base["recipient"] = json!(r);
-    }
-    if let Some(d) = registry.get_dataset(&request.dataset) {
-        let mut dataset = json!({"status": d.status.as_str(), "class": d.sharing.class_name(),
-                                 "provider_registered": registry.get_department(&d.provider).is_some()});
-        if let Some(kind) = d.secret {
-            dataset["secret"] = json!(kind.as_str());
-        }
-        if let Some(c) = d.sharing.conditions() {
-            if let (true, Some(r)) = (c.states_scope(), requester) {
-                dataset["requester_in_scope"] = json!(c.admits(r));
-            }
-            if c.states_uses() {
-                dataset["use_permitted"] = json!(c.permits(&within));
-            }
-        }
-        base["dataset"] = dataset;
-    }
-    let candidates: Vec<&govshare::Grant> = match &request.grant {
-        Some(id) => registry
-            .get_grant(id)
-            .filter(|g| g.dataset == request.dataset)
-            .into_iter()
-            .collect(),
-        None => registry
-            .iter_grants_for(&request.requester, &request.dataset)
-            .collect(),
-    };
-    if candidates.is_empty() {
-        return vec![base];
-    }
-    candidates
-        .into_iter()
-        .map(|g| {
-            let mut f = base.clone();
-            let mut grant = json!({
-                "requester": g.requester,
-                "items": g.effective_items(&request.at).collect::<Vec<_>>(),
-                "purposes": g.effective_purposes(&request.at).collect::<Vec<_>>(),
-                "recipients": g.consented_recipients(&request.at).collect::<Vec<_>>(),
-                "methods": g.methods.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
-                "valid_from": micros(&g.valid_from),
-                "valid_until": micros(&g.valid_until),
-                "status": g.status.as_str(),
-            });
-            if let Some(e) = &g.ended {
-                grant["purpose_ended_at"] = json!(micros(&e.at));
-            }
-            if let Some(d) = &g.disposed {
-                grant["disposed_at"] = json!(micros(&d.at));
-            }
-            f["grant"] = grant;
-            f
-        })
-        .collect()
-}
-
-struct Rego {
-    interpreter: regorus::Engine,
-    program: Arc<regorus::rvm::Program>,
-}
-
-fn rego() -> Rego {
-    let mut interpreter = regorus::Engine::new();
-    interpreter
-        .add_policy(
-            "govshare.rego".into(),
-            include_str!("rego/govshare.rego").into(),
-        )
-        .unwrap();
-    let entry: regorus::Rc<str> = "data.govshare.allow".into();
-    let compiled = interpreter.compile_with_entrypoint(&entry).unwrap();
-    let program = regorus::languages::rego::compiler::Compiler::compile_from_policy(
-        &compiled,
-        &["data.govshare.allow"],
-    )
-    .unwrap();
-    Rego {
-        interpreter,
-        program,
+        unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
 
-fn rego_allows_interpreter(rego: &mut Rego, inputs: &[regorus::Value]) -> bool {
-    inputs.iter().any(|input| {
-        rego.interpreter.set_input(input.clone());
-        rego.interpreter
-            .eval_rule("data.govshare.allow".into())
-            .unwrap()
-            == regorus::Value::Bool(true)
-    })
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Bytes held by what `f` makes and keeps, measured by the counting
+/// allocator.
+fn held_by<T>(f: impl FnOnce() -> T) -> (T, isize) {
+    let before = HELD.load(Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    let value = f();
+    COUNTING.store(false, Ordering::SeqCst);
+    (value, HELD.load(Ordering::SeqCst) - before)
 }
 
-fn rego_allows_rvm(vm: &mut regorus::rvm::RegoVM, inputs: &[regorus::Value]) -> bool {
-    inputs.iter().any(|input| {
-        vm.set_input(input.clone());
-        vm.execute().unwrap() == regorus::Value::Bool(true)
-    })
-}
-
-struct Workload {
-    engine: Engine,
-    registry: Arc<Registry>,
-    requests: Vec<UsageRequest>,
-    json: Vec<String>,
-    cedar: Vec<Vec<cedar_policy::Request>>,
-    rego_inputs: Vec<Vec<regorus::Value>>,
-    rego_json: Vec<Vec<String>>,
-}
-
-fn workload(grants: usize) -> Workload {
-    let engine = Engine::builder().build().unwrap();
-    let registry = Registry::from_json_str(&registry_json(grants)).unwrap();
-    let json = stream(&registry);
-    let requests: Vec<UsageRequest> = json
-        .iter()
-        .map(|j| UsageRequest::from_json(j).unwrap())
-        .collect();
-    let cedar = requests
-        .iter()
-        .map(|r| engine.cedar_requests(r, &registry).unwrap())
-        .collect();
-    let facts: Vec<Vec<Value>> = requests.iter().map(|r| facts(&registry, r)).collect();
-    let rego_json: Vec<Vec<String>> = facts
-        .iter()
-        .map(|fs| fs.iter().map(Value::to_string).collect())
-        .collect();
-    let rego_inputs = rego_json
-        .iter()
-        .map(|fs| {
-            fs.iter()
-                .map(|f| regorus::Value::from_json_str(f).unwrap())
-                .collect()
-        })
-        .collect();
-    Workload {
-        engine,
-        registry: Arc::new(registry),
-        requests,
-        json,
-        cedar,
-        rego_inputs,
-        rego_json,
-    }
-}
-
-/// Every side decides the whole stream alike, and the stream holds allows
-/// and denies of every rule.
-fn check_agreement(w: &Workload) {
-    let authorizer = cedar_policy::Authorizer::new();
-    let entities = cedar_policy::Entities::empty();
-    let policies = w.engine.cedar_policy_set();
-    let mut rego = rego();
-    let mut vm = regorus::rvm::RegoVM::new();
-    vm.load_program(rego.program.clone());
-    let mut rules = std::collections::BTreeSet::new();
-    let mut allows = 0;
-    for i in 0..w.requests.len() {
-        let ours = w.engine.evaluate(&w.requests[i], &*w.registry);
-        let floor = w.cedar[i].iter().any(|r| {
-            authorizer.is_authorized(r, policies, &entities).decision()
-                == cedar_policy::Decision::Allow
-        });
-        let interp = rego_allows_interpreter(&mut rego, &w.rego_inputs[i]);
-        let rvm = rego_allows_rvm(&mut vm, &w.rego_inputs[i]);
-        assert_eq!(
-            ours.is_allow(),
-            floor,
-            "govshare and raw Cedar disagree on {}",
-            w.json[i]
-        );
-        assert_eq!(
-            ours.is_allow(),
-            interp,
-            "govshare and the Rego interpreter disagree on {}",
-            w.json[i]
-        );
-        assert_eq!(
-            ours.is_allow(),
-            rvm,
-            "govshare and the Rego RVM disagree on {}",
-            w.json[i]
-        );
-        allows += usize::from(ours.is_allow());
-        rules.extend(ours.rule_ids().into_iter().map(str::to_owned));
-    }
-    for rule in govshare::StatutoryRule::CATALOG.map(|r| r.as_str()) {
-        if rule != "GS-NOT-SHARED" || rules.contains(rule) {
-            assert!(rules.contains(rule), "the stream never reaches {rule}");
-        }
-    }
-    println!(
-        "agreement: {} requests, {allows} allows, {} denies, rules reached: {}",
-        w.requests.len(),
-        w.requests.len() - allows,
-        rules.len()
-    );
-}
-
-fn decisions(c: &mut Criterion) {
-    let w = workload(10_000);
-    check_agreement(&w);
-    let mut g = c.benchmark_group("decision");
-    g.measurement_time(Duration::from_secs(8));
-    let n = w.requests.len();
-
-    let mut i = 0usize;
-    g.bench_function("govshare_rust_api", |b| {
-        b.iter(|| {
-            i = (i + 1) % n;
-            black_box(w.engine.evaluate(&w.requests[i], &*w.registry))
-        })
-    });
-    let mut i = 0usize;
-    g.bench_function("govshare_json_in_json_out", |b| {
-        b.iter(|| {
-            i = (i + 1) % n;
-            black_box(
-                w.engine
-                    .evaluate_json(&w.json[i], &*w.registry)
-                    .unwrap()
-                    .to_json(),
-            )
-        })
-    });
-    let authorizer = cedar_policy::Authorizer::new();
-    let entities = cedar_policy::Entities::empty();
-    let policies = w.engine.cedar_policy_set();
-    let mut i = 0usize;
-    g.bench_function("cedar_floor_prebuilt", |b| {
-        b.iter(|| {
-            i = (i + 1) % n;
-            for r in &w.cedar[i] {
-                black_box(authorizer.is_authorized(r, policies, &entities));
-            }
-        })
-    });
-    let mut rego = rego();
-    let mut i = 0usize;
-    g.bench_function("rego_interpreter_prebuilt", |b| {
-        b.iter(|| {
-            i = (i + 1) % n;
-            black_box(rego_allows_interpreter(&mut rego, &w.rego_inputs[i]))
-        })
-    });
-    let mut i = 0usize;
-    g.bench_function("rego_interpreter_json", |b| {
-        b.iter(|| {
-            i = (i + 1) % n;
-            let inputs: Vec<regorus::Value> = w.rego_json[i]
-                .iter()
-                .map(|j| regorus::Value::from_json_str(j).unwrap())
-                .collect();
-            black_box(rego_allows_interpreter(&mut rego, &inputs))
-        })
-    });
-    let mut vm = regorus::rvm::RegoVM::new();
-    vm.load_program(rego.program.clone());
-    let mut i = 0usize;
-    g.bench_function("rego_rvm_prebuilt", |b| {
-        b.iter(|| {
-            i = (i + 1) % n;
-            black_box(rego_allows_rvm(&mut vm, &w.rego_inputs[i]))
-        })
-    });
-    let mut i = 0usize;
-    g.bench_function("rego_rvm_json", |b| {
-        b.iter(|| {
-            i = (i + 1) % n;
-            let inputs: Vec<regorus::Value> = w.rego_json[i]
-                .iter()
-                .map(|j| regorus::Value::from_json_str(j).unwrap())
-                .collect();
-            black_box(rego_allows_rvm(&mut vm, &inputs))
-        })
-    });
-    g.finish();
+fn cold_engine() -> Engine {
+    Engine::builder()
+        .decision_cache(CacheLimits::disabled())
+        .build()
+        .unwrap()
 }
 
 fn resident_kib() -> u64 {
@@ -575,46 +111,572 @@ fn resident_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn scale(c: &mut Criterion) {
-    let mut g = c.benchmark_group("grants");
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg").unwrap_or_default()
+}
+
+struct Workload {
+    cold: Engine,
+    registry: Arc<Registry>,
+    requests: Vec<UsageRequest>,
+    json: Vec<String>,
+    cedar: Vec<Vec<cedar_policy::Request>>,
+    data: regorus::Value,
+    inputs: Vec<regorus::Value>,
+    prebuilt_inputs: Vec<Vec<regorus::Value>>,
+}
+
+fn workload(grants: usize) -> Workload {
+    let cold = cold_engine();
+    let registry = Registry::from_json_str(&workload::registry_json(grants)).unwrap();
+    let json = workload::stream(&registry);
+    let requests: Vec<UsageRequest> = json
+        .iter()
+        .map(|j| UsageRequest::from_json(j).unwrap())
+        .collect();
+    let cedar = requests
+        .iter()
+        .map(|r| cold.cedar_requests(r, &registry).unwrap())
+        .collect();
+    let inputs = json
+        .iter()
+        .map(|j| regorus::Value::from_json_str(j).unwrap())
+        .collect();
+    let prebuilt_inputs = requests
+        .iter()
+        .map(|r| {
+            prebuilt::facts(&registry, r)
+                .iter()
+                .map(|f| regorus::Value::from_json_str(&f.to_string()).unwrap())
+                .collect()
+        })
+        .collect();
+    let data = fair::to_regorus(&fair::data(&registry));
+    Workload {
+        cold,
+        registry: Arc::new(registry),
+        requests,
+        json,
+        cedar,
+        data,
+        inputs,
+        prebuilt_inputs,
+    }
+}
+
+/// Every side decides the whole distinct stream alike, and the stream
+/// holds allows and denies of every rule.
+fn check_agreement(w: &Workload) {
+    let cached = Engine::builder().build().unwrap();
+    let authorizer = cedar_policy::Authorizer::new();
+    let entities = cedar_policy::Entities::empty();
+    let policies = w.cold.cedar_policy_set();
+    let mut fair = fair::Fair::new(&w.data);
+    let mut vm = fair.vm(&w.data);
+    let mut old = prebuilt::rego();
+    let mut old_vm = regorus::rvm::RegoVM::new();
+    old_vm.load_program(old.program.clone());
+    let mut rules = std::collections::BTreeSet::new();
+    let mut allows = 0;
+    for i in 0..w.requests.len() {
+        let ours = w.cold.evaluate(&w.requests[i], &*w.registry);
+        let expected = fair::ours(&ours);
+        for _ in 0..2 {
+            let c = cached.evaluate(&w.requests[i], &*w.registry);
+            assert_eq!(fair::ours(&c), expected, "cached: {}", w.json[i]);
+        }
+        let floor = w.cedar[i].iter().any(|r| {
+            authorizer.is_authorized(r, policies, &entities).decision()
+                == cedar_policy::Decision::Allow
+        });
+        assert_eq!(ours.is_allow(), floor, "raw Cedar: {}", w.json[i]);
+        let interp = fair::theirs(&fair.interpret(w.inputs[i].clone()));
+        assert_eq!(interp, expected, "Rego interpreter: {}", w.json[i]);
+        let rvm = fair::theirs(&fair::run_vm(&mut vm, w.inputs[i].clone()));
+        assert_eq!(rvm, expected, "Rego RVM: {}", w.json[i]);
+        assert_eq!(
+            ours.is_allow(),
+            prebuilt::rego_allows_interpreter(&mut old, &w.prebuilt_inputs[i]),
+            "prebuilt Rego interpreter: {}",
+            w.json[i]
+        );
+        assert_eq!(
+            ours.is_allow(),
+            prebuilt::rego_allows_rvm(&mut old_vm, &w.prebuilt_inputs[i]),
+            "prebuilt Rego RVM: {}",
+            w.json[i]
+        );
+        allows += usize::from(ours.is_allow());
+        rules.extend(ours.rule_ids().into_iter().map(str::to_owned));
+    }
+    for rule in govshare::StatutoryRule::CATALOG.map(|r| r.as_str()) {
+        assert!(rules.contains(rule), "the stream never reaches {rule}");
+    }
+    println!(
+        "agreement: {} distinct requests, {allows} allows, {} denies, rules reached: {}; \
+         outcome, rule ids and facts agree on govshare (cache on and off), the fair Rego \
+         interpreter and RVM; outcomes agree on raw Cedar and the prebuilt Rego",
+        w.requests.len(),
+        w.requests.len() - allows,
+        rules.len()
+    );
+}
+
+fn decisions(c: &mut Criterion) {
+    if !part("decisions") {
+        return;
+    }
+    println!("load before the distinct stream: {}", load());
+    let w = workload(10_000);
+    check_agreement(&w);
+    let mut g = c.benchmark_group("decision");
     g.measurement_time(Duration::from_secs(6));
+    g.warm_up_time(Duration::from_secs(1));
+    let n = w.requests.len();
+
+    let mut i = 0usize;
+    g.bench_function("govshare_rust_api_cold", |b| {
+        b.iter(|| {
+            i = (i + 1) % n;
+            black_box(w.cold.evaluate(&w.requests[i], &*w.registry))
+        })
+    });
+    let mut i = 0usize;
+    g.bench_function("govshare_json_cold", |b| {
+        b.iter(|| {
+            i = (i + 1) % n;
+            black_box(
+                w.cold
+                    .evaluate_json(&w.json[i], &*w.registry)
+                    .unwrap()
+                    .to_json(),
+            )
+        })
+    });
+    let authorizer = cedar_policy::Authorizer::new();
+    let entities = cedar_policy::Entities::empty();
+    let policies = w.cold.cedar_policy_set();
+    let mut i = 0usize;
+    g.bench_function("cedar_floor_prebuilt", |b| {
+        b.iter(|| {
+            i = (i + 1) % n;
+            for r in &w.cedar[i] {
+                black_box(authorizer.is_authorized(r, policies, &entities));
+            }
+        })
+    });
+    let mut fair = fair::Fair::new(&w.data);
+    let mut i = 0usize;
+    g.bench_function("fair_rego_interpreter_json", |b| {
+        b.iter(|| {
+            i = (i + 1) % n;
+            let input = regorus::Value::from_json_str(&w.json[i]).unwrap();
+            black_box(fair.interpret(input).to_json_str().unwrap())
+        })
+    });
+    let mut vm = fair.vm(&w.data);
+    let mut i = 0usize;
+    g.bench_function("fair_rego_rvm_json", |b| {
+        b.iter(|| {
+            i = (i + 1) % n;
+            let input = regorus::Value::from_json_str(&w.json[i]).unwrap();
+            black_box(fair::run_vm(&mut vm, input).to_json_str().unwrap())
+        })
+    });
+    let mut i = 0usize;
+    g.bench_function("fair_rego_rvm_values", |b| {
+        b.iter(|| {
+            i = (i + 1) % n;
+            black_box(fair::run_vm(&mut vm, w.inputs[i].clone()))
+        })
+    });
+    let mut old = prebuilt::rego();
+    let mut i = 0usize;
+    g.bench_function("prebuilt_rego_interpreter", |b| {
+        b.iter(|| {
+            i = (i + 1) % n;
+            black_box(prebuilt::rego_allows_interpreter(
+                &mut old,
+                &w.prebuilt_inputs[i],
+            ))
+        })
+    });
+    let mut old_vm = regorus::rvm::RegoVM::new();
+    old_vm.load_program(old.program.clone());
+    let mut i = 0usize;
+    g.bench_function("prebuilt_rego_rvm", |b| {
+        b.iter(|| {
+            i = (i + 1) % n;
+            black_box(prebuilt::rego_allows_rvm(
+                &mut old_vm,
+                &w.prebuilt_inputs[i],
+            ))
+        })
+    });
+    g.finish();
+}
+
+/// The Zipf stream, one side: `decide(call, shape, at)` for every call,
+/// with `changes` applied at their calls; the time of the decisions only.
+fn zipf_pass(
+    ranks: &[u32],
+    changes: &[MidStream],
+    mut apply: impl FnMut(usize),
+    mut decide: impl FnMut(usize, usize),
+) -> Duration {
+    let mut total = Duration::ZERO;
+    let mut start = 0;
+    for (k, end) in changes
+        .iter()
+        .map(|c| c.call)
+        .chain([ZIPF_CALLS])
+        .enumerate()
+    {
+        let t = Instant::now();
+        for (call, &rank) in ranks.iter().enumerate().take(end).skip(start) {
+            decide(call, rank as usize);
+        }
+        total += t.elapsed();
+        if k < changes.len() {
+            apply(k);
+        }
+        start = end;
+    }
+    total
+}
+
+/// The JSON of a shape with `at` at a fixed place, to be overwritten per
+/// call (every `at` of the stream has the same length).
+struct JsonShape {
+    text: String,
+    at: std::ops::Range<usize>,
+}
+
+fn json_shape(shape: &UsageRequest) -> JsonShape {
+    let text = shape.to_json();
+    let at = govshare::time::format_rfc3339(&shape.at);
+    let start = text.find(&at).unwrap();
+    JsonShape {
+        at: start..start + at.len(),
+        text,
+    }
+}
+
+fn zipf(_c: &mut Criterion) {
+    if !part("zipf") {
+        return;
+    }
+    println!("load before the Zipf stream: {}", load());
+    let base = Registry::from_json_str(&workload::registry_json(10_000)).unwrap();
+    let mut shapes: Vec<UsageRequest> = workload::stream(&base)
+        .iter()
+        .map(|j| UsageRequest::from_json(j).unwrap())
+        .collect();
+    for s in &mut shapes {
+        s.at = workload::zipf_start();
+    }
+    let ranks = workload::zipf_ranks(shapes.len());
+    let changes = workload::transitions(&base, &shapes);
+    let ats: Vec<String> = (0..ZIPF_CALLS)
+        .map(|i| govshare::time::format_rfc3339(&workload::zipf_at(i)))
+        .collect();
+    let at_of = |i: usize| workload::zipf_at(i);
+    // The registry after each change, for every side.
+    let mut registries = vec![base.clone()];
+    for c in &changes {
+        let mut next = registries.last().unwrap().clone();
+        next.apply(&c.transition).unwrap();
+        registries.push(next);
+    }
+    let datas: Vec<regorus::Value> = registries
+        .iter()
+        .map(|r| fair::to_regorus(&fair::data(r)))
+        .collect();
+    let distinct = {
+        let mut seen = vec![false; shapes.len()];
+        ranks
+            .iter()
+            .filter(|&&r| !std::mem::replace(&mut seen[r as usize], true))
+            .count()
+    };
+    let top: usize = ranks.iter().filter(|&&r| r < 100).count();
+    println!(
+        "Zipf stream: {ZIPF_CALLS} calls over {} shapes (s = {}), {distinct} shapes drawn, \
+         the 100 most frequent make {:.1} % of calls; at from {} to {}; changes at calls {:?}",
+        shapes.len(),
+        workload::ZIPF_S,
+        top as f64 * 100.0 / ZIPF_CALLS as f64,
+        ats[0],
+        ats[ZIPF_CALLS - 1],
+        changes.iter().map(|c| c.call).collect::<Vec<_>>()
+    );
+    let rego_input = |shape: &regorus::Value, at: &str| {
+        let mut v = shape.clone();
+        v.as_object_mut()
+            .unwrap()
+            .insert(regorus::Value::from("at"), regorus::Value::from(at));
+        v
+    };
+    let rego_shapes: Vec<regorus::Value> = shapes
+        .iter()
+        .map(|s| regorus::Value::from_json_str(&s.to_json()).unwrap())
+        .collect();
+
+    // Agreement on the whole stream: govshare cached and uncached, the
+    // fair Rego interpreter and RVM; outcome, rule ids and facts.
+    {
+        let cold = cold_engine();
+        let cached = Engine::builder().build().unwrap();
+        let mut fair = fair::Fair::new(&datas[0]);
+        let mut vm = fair.vm(&datas[0]);
+        let mut shapes = shapes.clone();
+        let mut segment = 0;
+        let (mut allows, mut hits_before) = (0usize, 0u64);
+        let started = Instant::now();
+        for call in 0..ZIPF_CALLS {
+            while segment < changes.len() && changes[segment].call == call {
+                segment += 1;
+                fair.set_data(&datas[segment]);
+                vm.set_data(datas[segment].clone()).unwrap();
+            }
+            let registry = &registries[segment];
+            let rank = ranks[call] as usize;
+            let s = &mut shapes[rank];
+            s.at = at_of(call);
+            let expected = cold.evaluate(s, registry);
+            allows += usize::from(expected.is_allow());
+            let expected = fair::ours(&expected);
+            let got = fair::ours(&cached.evaluate(s, registry));
+            assert_eq!(got, expected, "cached, call {call}: {}", s.to_json());
+            let input = rego_input(&rego_shapes[rank], &ats[call]);
+            let rvm = fair::theirs(&fair::run_vm(&mut vm, input.clone()));
+            assert_eq!(rvm, expected, "Rego RVM, call {call}: {}", s.to_json());
+            if call % 4 == 0 {
+                let interp = fair::theirs(&fair.interpret(input));
+                assert_eq!(
+                    interp,
+                    expected,
+                    "Rego interpreter, call {call}: {}",
+                    s.to_json()
+                );
+            }
+            if call == ZIPF_CALLS / 2 {
+                hits_before = cached.decision_cache_stats().unwrap().hits;
+            }
+        }
+        let stats = cached.decision_cache_stats().unwrap();
+        println!(
+            "Zipf agreement ({:.0} s): {allows} allows, {} denies; govshare cached = uncached = \
+             Rego RVM on every call, = Rego interpreter on every 4th; cache {stats:?} \
+             (hits in the second half: {})",
+            started.elapsed().as_secs_f64(),
+            ZIPF_CALLS - allows,
+            stats.hits - hits_before
+        );
+    }
+
+    let report = |side: &str, d: Duration| {
+        println!(
+            "zipf/{side}: {:.3} s, {:.3} µs per decision",
+            d.as_secs_f64(),
+            d.as_secs_f64() * 1e6 / ZIPF_CALLS as f64
+        );
+    };
+    for cached in [true, false] {
+        let engine = if cached {
+            Engine::builder().build().unwrap()
+        } else {
+            cold_engine()
+        };
+        let mut shapes = shapes.clone();
+        let segment = std::cell::Cell::new(0usize);
+        let d = zipf_pass(
+            &ranks,
+            &changes,
+            |_| segment.set(segment.get() + 1),
+            |call, rank| {
+                let s = &mut shapes[rank];
+                s.at = at_of(call);
+                black_box(engine.evaluate(s, &registries[segment.get()]));
+            },
+        );
+        report(
+            if cached {
+                "govshare_rust_api_cache_on"
+            } else {
+                "govshare_rust_api_cache_off"
+            },
+            d,
+        );
+        if cached {
+            println!(
+                "zipf cache after the stream: {:?}",
+                engine.decision_cache_stats()
+            );
+        }
+    }
+    {
+        let engine = Engine::builder().build().unwrap();
+        let mut json: Vec<JsonShape> = shapes.iter().map(json_shape).collect();
+        let segment = std::cell::Cell::new(0usize);
+        let d = zipf_pass(
+            &ranks,
+            &changes,
+            |_| segment.set(segment.get() + 1),
+            |call, rank| {
+                let s = &mut json[rank];
+                s.text.replace_range(s.at.clone(), &ats[call]);
+                black_box(
+                    engine
+                        .evaluate_json(&s.text, &registries[segment.get()])
+                        .unwrap()
+                        .to_json(),
+                );
+            },
+        );
+        report("govshare_json_cache_on", d);
+    }
+    {
+        let fair_ = fair::Fair::new(&datas[0]);
+        // Data is replaced between the timed segments, as the registry is
+        // for govshare.
+        let vm = std::cell::RefCell::new(fair_.vm(&datas[0]));
+        let mut segment = 0usize;
+        let d = zipf_pass(
+            &ranks,
+            &changes,
+            |_| {
+                segment += 1;
+                vm.borrow_mut().set_data(datas[segment].clone()).unwrap();
+            },
+            |call, rank| {
+                let input = rego_input(&rego_shapes[rank], &ats[call]);
+                black_box(fair::run_vm(&mut vm.borrow_mut(), input));
+            },
+        );
+        report("fair_rego_rvm_values", d);
+        let vm = std::cell::RefCell::new(fair_.vm(&datas[0]));
+        let mut json: Vec<JsonShape> = shapes.iter().map(json_shape).collect();
+        let mut segment = 0usize;
+        let d = zipf_pass(
+            &ranks,
+            &changes,
+            |_| {
+                segment += 1;
+                vm.borrow_mut().set_data(datas[segment].clone()).unwrap();
+            },
+            |call, rank| {
+                let s = &mut json[rank];
+                s.text.replace_range(s.at.clone(), &ats[call]);
+                let input = regorus::Value::from_json_str(&s.text).unwrap();
+                black_box(
+                    fair::run_vm(&mut vm.borrow_mut(), input)
+                        .to_json_str()
+                        .unwrap(),
+                );
+            },
+        );
+        report("fair_rego_rvm_json", d);
+    }
+}
+
+fn scale(c: &mut Criterion) {
+    if !part("scale") {
+        return;
+    }
+    println!("load before the registry sizes: {}", load());
+    let mut g = c.benchmark_group("grants");
+    g.measurement_time(Duration::from_secs(4));
+    g.warm_up_time(Duration::from_secs(1));
     for grants in [10usize, 10_000, 1_000_000] {
-        let text = registry_json(grants);
+        let text = workload::registry_json(grants);
         let before = resident_kib();
         let started = Instant::now();
-        let registry = Registry::from_json_str(&text).unwrap();
-        let load = started.elapsed();
+        let (registry, registry_bytes) = held_by(|| Registry::from_json_str(&text).unwrap());
+        let load_time = started.elapsed();
         let after = resident_kib();
         drop(text);
-        println!(
-            "registry of {grants} grants: loaded in {:.3} s, resident +{} KiB ({:.0} bytes per grant)",
-            load.as_secs_f64(),
-            after.saturating_sub(before),
-            after.saturating_sub(before) as f64 * 1024.0 / grants as f64
-        );
-        let engine = Engine::builder().build().unwrap();
-        let requests: Vec<UsageRequest> = stream(&registry)
+        let cold = cold_engine();
+        let requests: Vec<UsageRequest> = workload::stream(&registry)
             .iter()
             .map(|j| UsageRequest::from_json(j).unwrap())
             .collect();
+        // An engine with the decision cache at its default bound, filled
+        // with the whole stream twice (every grant the stream reads gets
+        // its digest), and with every other grant's digest made too.
+        let (engine, cache_bytes) = held_by(|| {
+            let engine = Engine::builder().build().unwrap();
+            for r in requests.iter().chain(&requests) {
+                black_box(engine.evaluate(r, &registry));
+            }
+            for g in registry.grants() {
+                black_box(registry.content_digest(govshare::FactRecord::Grant(g)));
+            }
+            engine
+        });
+        let stats = engine.decision_cache_stats().unwrap();
+        let per = |b: isize| b as f64 / grants as f64;
+        println!(
+            "registry of {grants} grants: loaded in {:.3} s; held {registry_bytes} bytes \
+             ({:.0} per grant), resident +{} KiB ({:.0} per grant); the decision cache holding {} \
+             entries ({} KiB by its weight, bound {} MiB) and every grant's digest: +{cache_bytes} \
+             bytes ({:.0} per grant); in all {:.0} bytes per grant",
+            load_time.as_secs_f64(),
+            per(registry_bytes),
+            after.saturating_sub(before),
+            after.saturating_sub(before) as f64 * 1024.0 / grants as f64,
+            stats.entries,
+            stats.bytes / 1024,
+            CacheLimits::DECISIONS.bytes() >> 20,
+            per(cache_bytes),
+            per(registry_bytes + cache_bytes),
+        );
         let mut i = 0usize;
-        g.bench_with_input(BenchmarkId::new("decision", grants), &grants, |b, _| {
-            b.iter(|| {
-                i = (i + 1) % requests.len();
-                black_box(engine.evaluate(&requests[i], &registry))
-            })
+        g.bench_with_input(
+            BenchmarkId::new("decision_cold", grants),
+            &grants,
+            |b, _| {
+                b.iter(|| {
+                    i = (i + 1) % requests.len();
+                    black_box(cold.evaluate(&requests[i], &registry))
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
+fn one_pair(c: &mut Criterion) {
+    if !part("one_pair") {
+        return;
+    }
+    let mut g = c.benchmark_group("one_pair");
+    g.measurement_time(Duration::from_secs(3));
+    g.warm_up_time(Duration::from_secs(1));
+    let cold = cold_engine();
+    for n in [1usize, 10, 100, 1_000] {
+        let (registry, request) = workload::many_on_one_pair(n);
+        let d = cold.evaluate(&request, &registry);
+        assert_eq!(d.rule_ids(), ["GS-PURPOSE-CHANGE"]);
+        assert_eq!(d.grant().unwrap().as_str(), "g0000000");
+        g.bench_with_input(BenchmarkId::new("grants", n), &n, |b, _| {
+            b.iter(|| black_box(cold.evaluate(&request, &registry)))
         });
     }
     g.finish();
 }
 
 fn throughput(c: &mut Criterion) {
+    if !part("throughput") {
+        return;
+    }
     let w = workload(10_000);
     let mut g = c.benchmark_group("throughput");
-    g.measurement_time(Duration::from_secs(8));
+    g.measurement_time(Duration::from_secs(5));
+    g.warm_up_time(Duration::from_secs(1));
     for threads in [1usize, 2] {
         g.bench_with_input(
-            BenchmarkId::new("decisions_per_thread_count", threads),
+            BenchmarkId::new("cold_decisions_per_thread_count", threads),
             &threads,
             |b, &threads| {
                 b.iter_custom(|iters| {
@@ -623,8 +685,7 @@ fn throughput(c: &mut Criterion) {
                     let started = Instant::now();
                     std::thread::scope(|s| {
                         for t in 0..threads {
-                            let (engine, registry, requests) =
-                                (&w.engine, &w.registry, &w.requests);
+                            let (engine, registry, requests) = (&w.cold, &w.registry, &w.requests);
                             s.spawn(move || {
                                 for k in 0..per {
                                     black_box(engine.evaluate(
@@ -643,7 +704,44 @@ fn throughput(c: &mut Criterion) {
     g.finish();
 }
 
+/// regorus' memory for the registry as `data`.
+fn rego_memory(_c: &mut Criterion) {
+    if !part("rego_memory") {
+        return;
+    }
+    for grants in [10_000usize, 100_000] {
+        let registry = Registry::from_json_str(&workload::registry_json(grants)).unwrap();
+        let json = fair::data(&registry).to_string();
+        let (ours, ours_bytes) = held_by(|| Registry::from_json_str(&registry.to_json()).unwrap());
+        drop(registry);
+        drop(ours);
+        let (data, value_bytes) = held_by(|| regorus::Value::from_json_str(&json).unwrap());
+        let (engine, engine_bytes) = held_by(|| {
+            let mut engine = regorus::Engine::new();
+            engine
+                .add_policy("govshare.rego".into(), fair::POLICY.into())
+                .unwrap();
+            engine.add_data(data.clone()).unwrap();
+            engine
+        });
+        println!(
+            "regorus data for {grants} grants ({} bytes of JSON): the value holds {value_bytes} bytes \
+             ({:.0} per grant); an interpreter with the policy and the data {engine_bytes} bytes more \
+             (shares the value); govshare's registry of the same grants holds {ours_bytes} bytes \
+             ({:.0} per grant)",
+            json.len(),
+            value_bytes as f64 / grants as f64,
+            ours_bytes as f64 / grants as f64,
+        );
+        drop(engine);
+        drop(data);
+    }
+}
+
 fn lifecycle(c: &mut Criterion) {
+    if !part("lifecycle") {
+        return;
+    }
     let calendar = govshare::Calendar::embedded().unwrap();
     let starts: Vec<chrono::NaiveDate> = (0..365)
         .map(|d| chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Duration::days(d))
@@ -662,7 +760,7 @@ fn lifecycle(c: &mut Criterion) {
         .requests
         .iter()
         .take(100)
-        .map(|r| (r.clone(), w.engine.evaluate(r, &*w.registry)))
+        .map(|r| (r.clone(), w.cold.evaluate(r, &*w.registry)))
         .collect();
     let mut i = 0usize;
     c.bench_function("record/append_decision_fsync", |b| {
@@ -677,5 +775,14 @@ fn lifecycle(c: &mut Criterion) {
     drop(log);
 }
 
-criterion_group!(benches, decisions, scale, throughput, lifecycle);
+criterion_group!(
+    benches,
+    decisions,
+    zipf,
+    scale,
+    one_pair,
+    throughput,
+    rego_memory,
+    lifecycle
+);
 criterion_main!(benches);

@@ -38,12 +38,38 @@ const G1: &str = "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01";
 /// The demo registry, its grant …01 valid through 2030 so that changes
 /// made now apply to it.
 fn registry() -> Registry {
+    Registry::from_json_str(&registry_json().to_string()).unwrap()
+}
+
+fn registry_json() -> Value {
     let mut v: Value =
         serde_json::from_str(include_str!("../examples/data/registry.json")).unwrap();
     for g in v["grants"].as_array_mut().unwrap() {
         if g["id"] == G1 {
             g["valid_until"] = json!("2030-01-01T00:00:00+08:00");
         }
+    }
+    v
+}
+
+/// Requesting departments for a large registry: one requester holds at
+/// most `limits::MAX_GRANTS_PER_PAIR` grants on one catalog entry, so a
+/// million grants on the demo's entry need about a thousand requesters.
+const BENCH_REQUESTERS: usize = 1_000;
+
+fn bench_requester(i: usize) -> String {
+    format!("bench-dept-{:04}", i % BENCH_REQUESTERS)
+}
+
+/// The demo registry with the bench's requesting departments.
+fn wide_registry() -> Registry {
+    let mut v = registry_json();
+    let departments = v["departments"].as_array_mut().unwrap();
+    for i in 0..BENCH_REQUESTERS {
+        departments.push(
+            json!({"id": bench_requester(i), "name": format!("测试部门{i}"),
+            "level": "municipal", "region": "330100"}),
+        );
     }
     Registry::from_json_str(&v.to_string()).unwrap()
 }
@@ -201,15 +227,6 @@ fn append(c: &mut Criterion) {
 /// Writes a journal of `n` approved grants in the JSON-lines format the
 /// store imports.
 fn grants_journal(path: &std::path::Path, base: &Registry, n: usize) {
-    let requesters = [
-        "hz-hrss",
-        "hz-tax",
-        "hz-psb",
-        "hz-civil",
-        "hz-housing",
-        "hz-health",
-        "hz-data",
-    ];
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     writeln!(
         out,
@@ -219,7 +236,7 @@ fn grants_journal(path: &std::path::Path, base: &Registry, n: usize) {
     .unwrap();
     for i in 0..n {
         let grant = json!({"id": format!("bench-{i:07}"), "dataset": "ent-reg",
-            "requester": requesters[i % requesters.len()], "purpose": "tax.registration-check",
+            "requester": bench_requester(i), "purpose": "tax.registration-check",
             "basis": "《中华人民共和国税收征收管理法》第十五条", "scenario": "税务登记信息比对",
             "items": ["uscc", "name"], "methods": ["bulk_exchange"],
             "valid_from": "2026-01-01T00:00:00+08:00", "valid_until": "2027-01-01T00:00:00+08:00",
@@ -241,7 +258,7 @@ fn load(_c: &mut Criterion) {
     let url = cluster.create_db("load");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("grants.jsonl");
-    let base = registry();
+    let base = wide_registry();
     grants_journal(&file, &base, n);
     let store = PgStore::connect(&url).unwrap();
     let started = Instant::now();

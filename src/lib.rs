@@ -86,7 +86,8 @@ pub use calendar::{Calendar, DayKind, SkippedDay, WorkingDays};
 pub use decision::{
     Decision, EngineReason, Obligation, ObligationId, Outcome, Reason, RuleId, StatutoryRule,
 };
-pub use engine::{Action, Engine, EngineBuilder, UsageRequest};
+pub use digest::ContentDigest;
+pub use engine::{Action, CacheLimits, CacheStats, Engine, EngineBuilder, UsageRequest};
 pub use error::{
     Break, CalendarError, FactError, IdError, ImportError, InstantError, JournalError, KeyError,
     LoadError, Log, Place, RecordError, ReplyError, RequestError, StoreError, TransitionError,
@@ -102,7 +103,7 @@ pub use model::{
 };
 pub use policy::{Rule, RuleEffect, RuleOrigin};
 pub use progress::{Progress, ProgressStage};
-pub use registry::{CheckedChange, FactSource, Registry};
+pub use registry::{CheckedChange, FactRecord, FactSource, Registry};
 
 /// The README's examples, run as doctests.
 #[cfg(doctest)]

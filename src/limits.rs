@@ -26,6 +26,14 @@ pub const MAX_POLICY_FILE_BYTES: usize = 1024 * 1024;
 /// deepest text it admits parses within a small fraction of the stack the
 /// library gives the parser.
 pub const MAX_POLICY_NESTING: usize = 64;
+/// Most grants one requester may hold on one catalog entry. A request that
+/// names no grant is judged against every grant of its requester on its
+/// dataset, each through the policies, so this bounds the work of one
+/// decision while the explanation stays the same (the grant with the
+/// fewest broken rules, ties to the smallest id). A registry holding more
+/// is refused when loaded, a change that would add one more is refused,
+/// and a fact source that returns more denies with the reason.
+pub const MAX_GRANTS_PER_PAIR: usize = 1024;
 /// Most requests in one batch.
 pub const MAX_BATCH_REQUESTS: usize = 10_000;
 /// Largest batch accepted, in bytes of JSON: [`MAX_BATCH_REQUESTS`]

@@ -377,10 +377,25 @@ fn a_large_registry_and_record_show_progress_on_a_terminal_only() {
     let mut reg: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(example("registry.json")).unwrap()).unwrap();
     let template = reg["grants"][0].clone();
+    // Twenty copies of the grant's requester, each holding 1,000 grants on
+    // its dataset (within limits::MAX_GRANTS_PER_PAIR).
+    let requester = reg["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == template["requester"])
+        .unwrap()
+        .clone();
+    for k in 0..20 {
+        let mut d = requester.clone();
+        d["id"] = format!("copy-{k}").into();
+        reg["departments"].as_array_mut().unwrap().push(d);
+    }
     let grants: Vec<serde_json::Value> = (0..20_000)
         .map(|i| {
             let mut g = template.clone();
             g["id"] = format!("g-{i}").into();
+            g["requester"] = format!("copy-{}", i % 20).into();
             g
         })
         .collect();

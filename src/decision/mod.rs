@@ -123,6 +123,49 @@ impl Decision {
         }
     }
 
+    /// The same decision made again: a fresh `decision_id` and
+    /// `decided_at`, everything else as it was.
+    pub(crate) fn renewed(&self) -> Self {
+        Self {
+            decision_id: Uuid::new_v4(),
+            decided_at: chrono::Utc::now().fixed_offset(),
+            ..self.clone()
+        }
+    }
+
+    /// The reasons, to replace one worded for another time of use.
+    pub(crate) fn reasons_mut(&mut self) -> &mut [Reason] {
+        &mut self.reasons
+    }
+
+    /// What the decision holds, in bytes, about: its texts, ids and facts.
+    pub(crate) fn approx_bytes(&self) -> usize {
+        let texts = |articles: &[String], zh: &str, en: &str, facts: &Map<String, Value>| {
+            articles.iter().map(|a| a.len() + 24).sum::<usize>()
+                + zh.len()
+                + en.len()
+                + facts
+                    .iter()
+                    .map(|(k, v)| k.len() + 48 + value_bytes(v))
+                    .sum::<usize>()
+        };
+        std::mem::size_of::<Self>()
+            + self.policy_digest.len()
+            + self.grant.as_ref().map_or(0, |g| g.as_str().len())
+            + self
+                .reasons
+                .iter()
+                .map(|r| std::mem::size_of::<Reason>() + texts(&r.articles, &r.zh, &r.en, &r.facts))
+                .sum::<usize>()
+            + self
+                .obligations
+                .iter()
+                .map(|o| {
+                    std::mem::size_of::<Obligation>() + texts(&o.articles, &o.zh, &o.en, &o.facts)
+                })
+                .sum::<usize>()
+    }
+
     /// The decision, stating the version of the facts it was made on.
     pub(crate) fn with_registry_version(mut self, version: Option<u64>) -> Self {
         self.registry_version = version;
@@ -193,6 +236,17 @@ impl Decision {
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+/// The bytes a JSON value holds, about.
+fn value_bytes(v: &Value) -> usize {
+    std::mem::size_of::<Value>()
+        + match v {
+            Value::String(s) => s.len(),
+            Value::Array(a) => a.iter().map(value_bytes).sum(),
+            Value::Object(o) => o.iter().map(|(k, v)| k.len() + 48 + value_bytes(v)).sum(),
+            Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+        }
 }
 
 /// The explanation for a person: Chinese first, then English.

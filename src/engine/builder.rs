@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::Engine;
+use super::cache::{CacheLimits, DecisionCache};
 use super::context::CedarNames;
 use super::guard::ClockGuard;
 use crate::calendar::Calendar;
@@ -31,6 +32,7 @@ pub struct EngineBuilder {
     calendar_dir: Option<PathBuf>,
     max_clock_skew: Option<Duration>,
     clock: Option<Arc<dyn Clock>>,
+    decision_cache: Option<CacheLimits>,
 }
 
 impl EngineBuilder {
@@ -113,6 +115,40 @@ impl EngineBuilder {
         self
     }
 
+    /// Bounds the decision cache (default [`CacheLimits::DECISIONS`]);
+    /// [`CacheLimits::disabled`] switches it off.
+    ///
+    /// A repeated request (the same requester, dataset, grant, action,
+    /// method, purpose, items and recipient) whose grants and catalog entry
+    /// are unchanged, and whose `at` lies between the same two time
+    /// boundaries of them (a period's start or end, a purpose end, a
+    /// disposal, a suspension or reinstatement, a consent, a renewal, an
+    /// amendment, a withdrawal), gets the decision made before, with a
+    /// fresh `decision_id` and `decided_at`. The decision is the one that
+    /// would be made afresh: the cache is used only with the embedded
+    /// statutory policies, for which that is proven (module docs of the
+    /// engine's cache, and the property tests in `tests/decision_cache.rs`);
+    /// with optional or local policies it is not used whatever the limits.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::{CacheLimits, Engine, Registry, UsageRequest};
+    ///
+    /// let engine = Engine::builder().decision_cache(CacheLimits::new(1_000, 4 << 20)).build()?;
+    /// let registry = Registry::from_json_str(include_str!("../../examples/data/registry.json"))?;
+    /// let request = UsageRequest::from_json(include_str!("../../examples/data/requests/01-allow.json"))?;
+    /// let first = engine.evaluate(&request, &registry);
+    /// let again = engine.evaluate(&request, &registry);
+    /// assert_eq!(first.reasons(), again.reasons());
+    /// assert_ne!(first.decision_id(), again.decision_id());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decision_cache(mut self, limits: CacheLimits) -> Self {
+        self.decision_cache = Some(limits);
+        self
+    }
+
     /// Loads, validates and builds.
     ///
     /// # Errors
@@ -149,6 +185,11 @@ impl EngineBuilder {
         files.sort_by(|a, b| (a.origin as u8, &a.name).cmp(&(b.origin as u8, &b.name)));
         let (schema_name, schema_text) = &sources.schema;
         let policies = policy::load((schema_name, schema_text), &files)?;
+        let cache = if PolicySources::is_embedded_statutory(schema_text, &files) {
+            DecisionCache::new(self.decision_cache.unwrap_or(CacheLimits::DECISIONS))
+        } else {
+            None
+        };
 
         let calendar = match (self.calendar, &self.calendar_dir, &self.policies_dir) {
             (Some(c), _, _) => c,
@@ -166,6 +207,6 @@ impl EngineBuilder {
             max,
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
         });
-        Ok(Engine::from_parts(policies, calendar, names, guard))
+        Ok(Engine::from_parts(policies, calendar, names, guard, cache))
     }
 }

@@ -18,7 +18,7 @@ use crate::registry::disposal_due;
 use crate::time::format_rfc3339;
 
 /// Why a grant the request named could not be judged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum NamedGrantProblem {
     /// No grant has the id.
     NotFound,

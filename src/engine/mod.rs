@@ -2,6 +2,7 @@
 //! candidate grant → Cedar → a [`Decision`] that explains itself.
 
 mod builder;
+mod cache;
 mod context;
 mod explain;
 mod guard;
@@ -13,14 +14,20 @@ use std::sync::Arc;
 use cedar_policy::{Authorizer, Decision as CedarDecision, Entities};
 
 pub use builder::EngineBuilder;
+pub use cache::{CacheLimits, CacheStats};
 pub use request::{Action, UsageRequest};
 
 use crate::calendar::Calendar;
 use crate::decision::{Decision, EngineReason, Outcome, Reason, RuleId, StatutoryRule};
+use crate::digest::ContentDigest;
 use crate::error::{FactError, RequestError};
-use crate::model::{Dataset, Department, DisposalTrigger, Grant, GrantId, PurposeVocabulary};
+use crate::limits::MAX_GRANTS_PER_PAIR;
+use crate::model::{
+    Dataset, Department, DisposalTrigger, Grant, GrantId, PurposeVocabulary, purpose_within,
+};
 use crate::policy::{LoadedPolicies, Rule};
-use crate::registry::{DisposalState, FactSource, disposal_state};
+use crate::registry::{DisposalState, FactRecord, FactSource, disposal_state};
+use cache::{Cached, DecisionCache, Interval, KeyRef, registered_lineage, requester_facts};
 use context::{CedarNames, RequestFacts, cedar_request};
 use explain::{NamedGrantProblem, Situation};
 use guard::ClockGuard;
@@ -73,6 +80,9 @@ struct Inner {
     authorizer: Authorizer,
     entities: Entities,
     guard: Option<ClockGuard>,
+    /// The decision cache, when one is configured and exact for these
+    /// policies.
+    cache: Option<DecisionCache>,
 }
 
 /// Why deciding stopped early; becomes the one reason of a deny.
@@ -90,7 +100,8 @@ impl Stop {
     }
 }
 
-/// The facts of one request.
+/// The facts of one request, as the source holds them (not yet as they
+/// stood at the request's `at`).
 struct Gathered<'f> {
     requester: Option<Cow<'f, Department>>,
     dataset: Option<Cow<'f, Dataset>>,
@@ -131,10 +142,11 @@ impl Engine {
         facts: &F,
     ) -> Result<Vec<cedar_policy::Request>, crate::error::BoxError> {
         let g = self.gather(request, facts).map_err(|f| f.detail)?;
+        let dataset = g.dataset.as_deref().map(|d| d.as_of(&request.at));
         let rf = RequestFacts::new(
             request,
             g.requester.as_deref(),
-            g.dataset.as_deref(),
+            dataset.as_deref(),
             g.provider_registered,
             g.purposes.as_deref(),
             g.overdue,
@@ -144,7 +156,7 @@ impl Engine {
         }
         g.candidates
             .iter()
-            .map(|c| cedar_request(&self.inner.names, &rf, Some(c)))
+            .map(|c| cedar_request(&self.inner.names, &rf, Some(&c.as_of(&request.at))))
             .collect()
     }
 
@@ -166,6 +178,7 @@ impl Engine {
         calendar: Calendar,
         names: CedarNames,
         guard: Option<ClockGuard>,
+        cache: Option<DecisionCache>,
     ) -> Self {
         let eval_stack =
             EVAL_STACK_BASE.saturating_add(policies.nesting.saturating_mul(EVAL_STACK_PER_LEVEL));
@@ -178,8 +191,22 @@ impl Engine {
                 authorizer: Authorizer::new(),
                 entities: Entities::empty(),
                 guard,
+                cache,
             }),
         }
+    }
+
+    /// Whether decisions are cached: a cache is configured
+    /// ([`EngineBuilder::decision_cache`]) and the loaded policies are
+    /// exactly the embedded statutory set, for which caching is exact.
+    pub fn decision_cache_in_use(&self) -> bool {
+        self.inner.cache.is_some()
+    }
+
+    /// What the decision cache holds and how often it answered, when it is
+    /// in use.
+    pub fn decision_cache_stats(&self) -> Option<CacheStats> {
+        self.inner.cache.as_ref().map(DecisionCache::stats)
     }
 
     /// The maximum clock skew of the live-use guard, when one is set
@@ -289,8 +316,7 @@ impl Engine {
             .map_err(|e| Stop::facts(&e))?;
         let dataset = facts
             .dataset(&request.dataset)
-            .map_err(|e| Stop::facts(&e))?
-            .map(|d| dataset_as_of(d, &request.at));
+            .map_err(|e| Stop::facts(&e))?;
         let provider_registered = match &dataset {
             Some(d) => facts
                 .department(&d.provider)
@@ -303,7 +329,7 @@ impl Engine {
         let mut named_grant_problem = None;
         let candidates: Vec<Cow<'f, Grant>> = match &request.grant {
             Some(id) => match facts.grant(id).map_err(|e| Stop::facts(&e))? {
-                Some(g) if g.dataset == request.dataset => vec![grant_as_of(g, &request.at)],
+                Some(g) if g.dataset == request.dataset => vec![g],
                 Some(_) => {
                     named_grant_problem = Some((id, NamedGrantProblem::OtherDataset));
                     Vec::new()
@@ -322,13 +348,23 @@ impl Engine {
                 all.retain(|g| g.requester == request.requester && g.dataset == request.dataset);
                 all.sort_by(|a, b| a.id.cmp(&b.id));
                 all.dedup_by(|a, b| a.id == b.id);
-                all.into_iter()
-                    .map(|g| grant_as_of(g, &request.at))
-                    .collect()
+                if all.len() > MAX_GRANTS_PER_PAIR {
+                    return Err(Stop {
+                        reason: EngineReason::FactsUnavailable,
+                        detail: format!(
+                            "the fact source holds {} grants of `{}` on `{}`, more than the \
+                             {MAX_GRANTS_PER_PAIR} one requester may hold on one catalog entry",
+                            all.len(),
+                            request.requester,
+                            request.dataset
+                        ),
+                    });
+                }
+                all
             }
         };
         let overdue = match (&dataset, self.inner.policies.reads_overdue_fact) {
-            (Some(d), true) => self.overdue_with_provider(request, d, facts)?,
+            (Some(d), true) => self.overdue_with_provider(request, &d.as_of(&request.at), facts)?,
             _ => false,
         };
         Ok(Gathered {
@@ -347,33 +383,119 @@ impl Engine {
         request: &UsageRequest,
         facts: &F,
     ) -> Result<Decision, Stop> {
-        let Gathered {
-            requester,
+        let gathered = self.gather(request, facts)?;
+        let Some(cache) = self.inner.cache.as_ref() else {
+            return self.decide_gathered(request, &gathered);
+        };
+        let vocabulary = match gathered.purposes.as_deref() {
+            Some(v) => match registered_lineage(request, v) {
+                Some(bits) => Some(bits),
+                None => return self.decide_gathered(request, &gathered),
+            },
+            None => None,
+        };
+        let dataset = gathered.dataset.as_deref().map(|d| {
+            facts
+                .content_digest(FactRecord::Dataset(d))
+                .unwrap_or_else(|| ContentDigest::of(d))
+        });
+        let grants: Vec<ContentDigest> = gathered
+            .candidates
+            .iter()
+            .map(|g| {
+                facts
+                    .content_digest(FactRecord::Grant(g))
+                    .unwrap_or_else(|| ContentDigest::of(&**g))
+            })
+            .collect();
+        let key = KeyRef {
+            request,
+            requester: requester_facts(gathered.requester.as_deref()),
             dataset,
-            provider_registered,
-            purposes,
-            candidates,
-            named_grant_problem,
-            overdue,
-        } = self.gather(request, facts)?;
+            provider_registered: gathered.provider_registered,
+            vocabulary,
+            grants: &grants,
+            named: gathered.named_grant_problem.map(|(_, p)| p),
+        };
+        if let Some(hit) = cache.get(&key, &request.at) {
+            return Ok(self.reused(&hit, request, &gathered));
+        }
+        let raw: Vec<&Grant> = gathered.candidates.iter().map(|g| &**g).collect();
+        let interval = Interval::around(&request.at, &raw, gathered.dataset.as_deref());
+        let decision = self.decide_gathered(request, &gathered)?;
+        let engine_reason = decision
+            .reasons()
+            .iter()
+            .any(|r| matches!(r.rule, RuleId::Engine(_)));
+        if !engine_reason {
+            let cites_at = decision.reasons().iter().any(|r| cites_at(&r.rule));
+            cache.insert(&key, &decision, interval, cites_at);
+        }
+        Ok(decision)
+    }
+
+    /// A cached decision made again for `request`: fresh id and time, and
+    /// the reasons that cite `at` worded for this `at`.
+    fn reused(&self, hit: &Cached, request: &UsageRequest, g: &Gathered<'_>) -> Decision {
+        let mut decision = hit.decision.renewed();
+        if !hit.cites_at {
+            return decision;
+        }
+        let at = &request.at;
+        let dataset = g.dataset.as_deref().map(|d| d.as_of(at));
+        let grant = decision
+            .grant()
+            .and_then(|id| g.candidates.iter().find(|c| &c.id == id))
+            .map(|c| c.as_of(at));
+        let within = purpose_within(g.purposes.as_deref(), &request.purpose);
+        let situation = Situation {
+            request,
+            requester: g.requester.as_deref(),
+            dataset: dataset.as_deref(),
+            grant: grant.as_deref(),
+            named_grant_problem: g.named_grant_problem,
+            purpose_within: &within,
+        };
+        for reason in decision.reasons_mut() {
+            if !cites_at(&reason.rule) {
+                continue;
+            }
+            if let Some(rule) = self
+                .inner
+                .policies
+                .rules
+                .iter()
+                .find(|r| r.id == reason.rule)
+            {
+                *reason = explain::reason(rule, &situation);
+            }
+        }
+        decision
+    }
+
+    /// Decides on gathered facts, judging each candidate as it stood at
+    /// the request's `at`.
+    fn decide_gathered(&self, request: &UsageRequest, g: &Gathered<'_>) -> Result<Decision, Stop> {
+        let at = &request.at;
+        let dataset = g.dataset.as_deref().map(|d| d.as_of(at));
         let request_facts = RequestFacts::new(
             request,
-            requester.as_deref(),
+            g.requester.as_deref(),
             dataset.as_deref(),
-            provider_registered,
-            purposes.as_deref(),
-            overdue,
+            g.provider_registered,
+            g.purposes.as_deref(),
+            g.overdue,
         );
 
         // Candidates are judged in id order: the first that allows wins
         // (no later one is evaluated); otherwise the grant with the fewest
         // broken rules, ties to the smallest id.
         let mut chosen: Option<Judged<'_>> = None;
-        if candidates.is_empty() {
+        if g.candidates.is_empty() {
             chosen = Some(self.judge(&request_facts, None));
         }
-        for g in candidates {
-            let judged = self.judge(&request_facts, Some(g));
+        for c in &g.candidates {
+            let judged = self.judge(&request_facts, Some(c.as_of(at)));
             if judged.allow {
                 chosen = Some(judged);
                 break;
@@ -390,10 +512,10 @@ impl Engine {
         };
         let situation = Situation {
             request,
-            requester: requester.as_deref(),
+            requester: g.requester.as_deref(),
             dataset: dataset.as_deref(),
             grant: None,
-            named_grant_problem,
+            named_grant_problem: g.named_grant_problem,
             purpose_within: &request_facts.purpose_within,
         };
         Ok(self.assemble(chosen, situation))
@@ -550,24 +672,11 @@ impl Engine {
     }
 }
 
-/// The grant as it stood at `at` (DESIGN §7).
-fn grant_as_of<'f>(
-    g: Cow<'f, Grant>,
-    at: &chrono::DateTime<chrono::FixedOffset>,
-) -> Cow<'f, Grant> {
-    match g {
-        Cow::Borrowed(g) => g.as_of(at),
-        Cow::Owned(g) => Cow::Owned(g.as_of(at).into_owned()),
-    }
-}
-
-/// The catalog entry as it stood at `at`.
-fn dataset_as_of<'f>(
-    d: Cow<'f, Dataset>,
-    at: &chrono::DateTime<chrono::FixedOffset>,
-) -> Cow<'f, Dataset> {
-    match d {
-        Cow::Borrowed(d) => d.as_of(at),
-        Cow::Owned(d) => Cow::Owned(d.as_of(at).into_owned()),
-    }
+/// Whether a reason of `rule` cites the time of use itself, and so must be
+/// worded again when its decision is reused for another `at`.
+fn cites_at(rule: &RuleId) -> bool {
+    matches!(
+        rule,
+        RuleId::Statutory(StatutoryRule::NotYetValid | StatutoryRule::PeriodEnded)
+    )
 }

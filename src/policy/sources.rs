@@ -40,6 +40,19 @@ impl PolicySources {
         }
     }
 
+    /// Whether `schema` and `files` are exactly the embedded schema and
+    /// statutory set (in any order, under any names): the policies for
+    /// which the engine's decision cache is exact.
+    pub(crate) fn is_embedded_statutory(schema: &str, files: &[PolicyFile]) -> bool {
+        let mut loaded: Vec<&str> = files.iter().map(|f| f.text.as_str()).collect();
+        let mut shipped: Vec<&str> = embedded::STATUTORY.iter().map(|(_, t)| *t).collect();
+        loaded.sort_unstable();
+        shipped.sort_unstable();
+        schema == embedded::SCHEMA.1
+            && files.iter().all(|f| f.origin == RuleOrigin::Statutory)
+            && loaded == shipped
+    }
+
     /// A folder laid out like `policies/`; `optional/` may be absent.
     pub(crate) fn read_dir(dir: &Path) -> Result<Self, LoadError> {
         let schema_path = dir.join(embedded::SCHEMA.0);

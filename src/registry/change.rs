@@ -769,6 +769,17 @@ impl Registry {
                 dataset: grant.dataset.to_string(),
             });
         };
+        if self
+            .iter_grants_for(&grant.requester, &grant.dataset)
+            .nth(crate::limits::MAX_GRANTS_PER_PAIR - 1)
+            .is_some()
+        {
+            return Err(TransitionError::NotAllowed {
+                grant: grant.id.to_string(),
+                change: t.change.kind(),
+                why: super::too_many_on_pair(grant),
+            });
+        }
         authorize(self, t, Some(dataset), Some(grant))?;
         let kind = t.change.kind();
         let fresh = grant.status == GrantStatus::Active

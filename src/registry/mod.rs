@@ -13,15 +13,17 @@ mod parse;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
 pub use change::{CheckedChange, DEFAULT_CLOCK_TOLERANCE};
 pub use disposal::{DisposalEntry, DisposalState, disposal_due, disposal_state, overdue_disposals};
 
+use crate::digest::ContentDigest;
 use crate::error::{FactError, IdError, LoadError, TransitionError};
 use crate::input::{ObjectError, check_json_depth, open_regular, parse_object_seed};
-use crate::limits::{MAX_JSON_DEPTH, MAX_REGISTRY_BYTES};
+use crate::limits::{MAX_GRANTS_PER_PAIR, MAX_JSON_DEPTH, MAX_REGISTRY_BYTES};
 use crate::model::{
     Dataset, DatasetId, Department, DepartmentId, Grant, GrantId, Purpose, PurposeVocabulary,
 };
@@ -98,6 +100,28 @@ pub trait FactSource {
     fn purposes(&self) -> Result<Option<Cow<'_, PurposeVocabulary>>, FactError> {
         Ok(None)
     }
+
+    /// The [`ContentDigest`] of a record this source returned, when the
+    /// source keeps one, so that the engine's decision cache need not
+    /// digest the record per request. [`Registry`] keeps them (a grant's
+    /// from the first time it is asked for). A source that answers must
+    /// answer `ContentDigest::of(record)` (or another digest that only this
+    /// content has); the default, `None`, has the engine compute it.
+    fn content_digest(&self, record: FactRecord<'_>) -> Option<ContentDigest> {
+        let _ = record;
+        None
+    }
+}
+
+/// A record a decision reads, as [`FactSource::content_digest`] is asked
+/// for its digest.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum FactRecord<'a> {
+    /// A catalog entry.
+    Dataset(&'a Dataset),
+    /// A grant.
+    Grant(&'a Grant),
 }
 
 #[derive(Serialize)]
@@ -129,12 +153,20 @@ pub struct Registry {
     departments: Vec<Department>,
     datasets: Vec<Dataset>,
     grants: Vec<Grant>,
+    /// The content digest of each catalog entry, by position.
+    dataset_digests: Vec<ContentDigest>,
+    /// The content digest of each grant, by position, computed when first
+    /// asked for (by the engine's decision cache), so that loading a large
+    /// registry does not digest grants no request reads.
+    grant_digests: Vec<OnceLock<ContentDigest>>,
     purposes: Option<PurposeVocabulary>,
     department_index: HashMap<DepartmentId, usize>,
     dataset_index: HashMap<DatasetId, usize>,
     grant_index: HashMap<GrantId, usize>,
-    pair_index: HashMap<(DepartmentId, DatasetId), Vec<usize>>,
-    requester_index: HashMap<DepartmentId, Vec<usize>>,
+    /// Positions in `grants`, as `u32` (a registry within
+    /// `MAX_REGISTRY_BYTES` holds far fewer grants): two of these per grant.
+    pair_index: HashMap<(DepartmentId, DatasetId), Vec<u32>>,
+    requester_index: HashMap<DepartmentId, Vec<u32>>,
     /// See [`Registry::clock_tolerance`].
     clock_tolerance: Option<std::time::Duration>,
     /// See [`Registry::version`].
@@ -183,8 +215,8 @@ impl Registry {
             }
         }
         let mut grant_index = HashMap::with_capacity(grants.len());
-        let mut pair_index: HashMap<(DepartmentId, DatasetId), Vec<usize>> = HashMap::new();
-        let mut requester_index: HashMap<DepartmentId, Vec<usize>> = HashMap::new();
+        let mut pair_index: HashMap<(DepartmentId, DatasetId), Vec<u32>> = HashMap::new();
+        let mut requester_index: HashMap<DepartmentId, Vec<u32>> = HashMap::new();
         let total = Some(grants.len() as u64);
         let report = |done: usize| Progress {
             stage: ProgressStage::IndexRegistry,
@@ -206,20 +238,37 @@ impl Registry {
                     grant: g.id.to_string(),
                     message,
                 })?;
-            pair_index
+            let position = u32::try_from(i).map_err(|_| LoadError::Registry {
+                origin: origin.to_owned(),
+                message: format!("more than {} grants", u32::MAX),
+            })?;
+            let pair = pair_index
                 .entry((g.requester.clone(), g.dataset.clone()))
-                .or_default()
-                .push(i);
+                .or_default();
+            if pair.len() >= MAX_GRANTS_PER_PAIR {
+                return Err(LoadError::Grant {
+                    origin: origin.to_owned(),
+                    grant: g.id.to_string(),
+                    message: too_many_on_pair(g),
+                });
+            }
+            pair.push(position);
             requester_index
                 .entry(g.requester.clone())
                 .or_default()
-                .push(i);
+                .push(position);
         }
+        let dataset_digests = datasets.iter().map(ContentDigest::of).collect();
+        let grant_digests = std::iter::repeat_with(OnceLock::new)
+            .take(grants.len())
+            .collect();
         progress(report(grants.len()));
         Ok(Self {
             departments,
             datasets,
             grants,
+            dataset_digests,
+            grant_digests,
             purposes: None,
             department_index,
             dataset_index,
@@ -437,7 +486,7 @@ impl Registry {
             .get(&(requester.clone(), dataset.clone()))
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.grants.get(i))
+            .filter_map(|&i| self.grants.get(i as usize))
     }
 
     /// The version of a registry kept by a store: the store's sequence
@@ -456,12 +505,12 @@ impl Registry {
 
     /// Replaces a catalog entry by its new state (a committed change).
     fn replace_dataset(&mut self, dataset: Dataset) -> Result<(), TransitionError> {
-        let slot = self
-            .dataset_index
-            .get(&dataset.id)
-            .and_then(|&i| self.datasets.get_mut(i));
+        let i = self.dataset_index.get(&dataset.id).copied();
+        let slot =
+            i.and_then(|i| Some((self.datasets.get_mut(i)?, self.dataset_digests.get_mut(i)?)));
         match slot {
-            Some(slot) => {
+            Some((slot, digest)) => {
+                *digest = ContentDigest::of(&dataset);
                 *slot = dataset;
                 Ok(())
             }
@@ -473,12 +522,11 @@ impl Registry {
 
     /// Replaces a grant by its new state (a committed change).
     fn replace_grant(&mut self, grant: Grant) -> Result<(), TransitionError> {
-        let slot = self
-            .grant_index
-            .get(&grant.id)
-            .and_then(|&i| self.grants.get_mut(i));
+        let i = self.grant_index.get(&grant.id).copied();
+        let slot = i.and_then(|i| Some((self.grants.get_mut(i)?, self.grant_digests.get_mut(i)?)));
         match slot {
-            Some(slot) => {
+            Some((slot, digest)) => {
+                *digest = OnceLock::new();
                 *slot = grant;
                 Ok(())
             }
@@ -495,16 +543,30 @@ impl Registry {
                 grant: grant.id.to_string(),
             });
         }
-        let i = self.grants.len();
-        self.grant_index.insert(grant.id.clone(), i);
-        self.pair_index
+        let pair = self
+            .pair_index
             .entry((grant.requester.clone(), grant.dataset.clone()))
-            .or_default()
-            .push(i);
+            .or_default();
+        if pair.len() >= MAX_GRANTS_PER_PAIR {
+            return Err(TransitionError::NotAllowed {
+                grant: grant.id.to_string(),
+                change: "grant_approved",
+                why: too_many_on_pair(&grant),
+            });
+        }
+        let i = self.grants.len();
+        let position = u32::try_from(i).map_err(|_| TransitionError::NotAllowed {
+            grant: grant.id.to_string(),
+            change: "grant_approved",
+            why: format!("the registry holds {} grants, the most it can", u32::MAX),
+        })?;
+        pair.push(position);
+        self.grant_index.insert(grant.id.clone(), i);
         self.requester_index
             .entry(grant.requester.clone())
             .or_default()
-            .push(i);
+            .push(position);
+        self.grant_digests.push(OnceLock::new());
         self.grants.push(grant);
         Ok(())
     }
@@ -515,7 +577,7 @@ impl Registry {
             .get(requester)
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.grants.get(i))
+            .filter_map(|&i| self.grants.get(i as usize))
     }
 }
 
@@ -599,6 +661,33 @@ impl FactSource for Registry {
     fn registry_version(&self) -> Option<u64> {
         self.version
     }
+
+    /// The digest kept since the record was loaded or last changed, when
+    /// `record` is this registry's own (the same object, not a copy).
+    fn content_digest(&self, record: FactRecord<'_>) -> Option<ContentDigest> {
+        match record {
+            FactRecord::Grant(g) => {
+                let i = *self.grant_index.get(&g.id)?;
+                let own = self.grants.get(i)?;
+                let digest = self.grant_digests.get(i)?;
+                std::ptr::eq(own, g).then(|| *digest.get_or_init(|| ContentDigest::of(own)))
+            }
+            FactRecord::Dataset(d) => {
+                let i = *self.dataset_index.get(&d.id)?;
+                let own = self.datasets.get(i)?;
+                std::ptr::eq(own, d).then(|| self.dataset_digests.get(i).copied())?
+            }
+        }
+    }
+}
+
+/// Why a grant cannot join its requester's grants on its dataset.
+fn too_many_on_pair(g: &Grant) -> String {
+    format!(
+        "requester `{}` already holds {MAX_GRANTS_PER_PAIR} grants on dataset `{}`, the most one \
+         requester may hold on one catalog entry (limits::MAX_GRANTS_PER_PAIR)",
+        g.requester, g.dataset
+    )
 }
 
 /// A grant's history runs forward, and its `status` says where the history
