@@ -4,8 +4,22 @@
 //! the provider is registered, whether the requester lies inside an
 //! entry's structured scope and the purpose within its permitted uses,
 //! whether the purpose is registered); the policies decide.
+//!
+//! The context is built as Cedar values, not as restricted expressions:
+//! `cedar_policy::Context::from_pairs` would evaluate every expression
+//! into a value on every request, which was a quarter of a cold
+//! decision. Values are built with `cedar-policy-core`, the crate
+//! `cedar-policy` is made of, pinned to the same exact version (a
+//! mismatch does not build); the part of the context that is the same for
+//! every candidate grant is built once per decision. `tests::values_match
+//! _the_public_api` checks the result against `Context::from_pairs`.
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use cedar_policy::{Context, EntityId, EntityTypeName, EntityUid, Request, RestrictedExpression};
+use cedar_policy::{Context, EntityId, EntityTypeName, EntityUid, Request};
+use cedar_policy_core::ast::{self as cedar_ast, Literal, Value};
+use smol_str::SmolStr;
 
 use super::request::{Action, UsageRequest};
 use crate::error::BoxError;
@@ -43,6 +57,10 @@ impl CedarNames {
         EntityUid::from_type_name_and_id(self.department.clone(), EntityId::new(id))
     }
 
+    fn department_value(&self, id: &str) -> Value {
+        Value::from(cedar_ast::EntityUID::from(self.department(id)))
+    }
+
     fn action(&self, action: Action) -> EntityUid {
         match action {
             Action::Access => self.access.clone(),
@@ -52,12 +70,34 @@ impl CedarNames {
     }
 }
 
-fn string(s: &str) -> RestrictedExpression {
-    RestrictedExpression::new_string(s.to_owned())
+/// A record of the context, keyed by attribute name.
+type Record = BTreeMap<SmolStr, Value>;
+
+fn string(s: &str) -> Value {
+    Value::from(SmolStr::new(s))
 }
 
-fn set<'a>(values: impl IntoIterator<Item = &'a str>) -> RestrictedExpression {
-    RestrictedExpression::new_set(values.into_iter().map(string))
+fn long(n: i64) -> Value {
+    Value::from(n)
+}
+
+fn boolean(b: bool) -> Value {
+    Value::from(b)
+}
+
+fn set<'a>(values: impl IntoIterator<Item = &'a str>) -> Value {
+    Value::set_of_lits(
+        values.into_iter().map(|v| Literal::from(SmolStr::new(v))),
+        None,
+    )
+}
+
+fn record(fields: Record) -> Value {
+    Value::record_arc(Arc::new(fields), None)
+}
+
+fn key(k: &'static str) -> SmolStr {
+    SmolStr::new_static(k)
 }
 
 /// The per-request facts that are the same for every candidate grant.
@@ -79,6 +119,9 @@ pub(crate) struct RequestFacts<'a> {
     pub requester_in_scope: Option<bool>,
     /// Within the entry's permitted uses, when it states them as codes.
     pub use_permitted: Option<bool>,
+    /// The context without the grant, built on first use and shared by
+    /// every candidate grant.
+    base: OnceCell<Record>,
 }
 
 impl<'a> RequestFacts<'a> {
@@ -111,8 +154,97 @@ impl<'a> RequestFacts<'a> {
             purpose_within: within,
             requester_in_scope,
             use_permitted,
+            base: OnceCell::new(),
         }
     }
+
+    /// The context's attributes other than `grant`.
+    fn base(&self, names: &CedarNames) -> &Record {
+        self.base.get_or_init(|| self.build_base(names))
+    }
+
+    fn build_base(&self, names: &CedarNames) -> Record {
+        let req = self.request;
+        let mut ctx = Record::new();
+        ctx.insert(
+            key("requester_registered"),
+            boolean(self.requester_registered),
+        );
+        if let Some(d) = self.dataset {
+            let mut fields = Record::new();
+            fields.insert(key("status"), string(d.status.as_str()));
+            fields.insert(key("class"), string(d.sharing.class_name()));
+            fields.insert(key("provider"), names.department_value(d.provider.as_str()));
+            fields.insert(
+                key("provider_registered"),
+                boolean(self.provider_registered),
+            );
+            if let Some(secret) = d.secret {
+                fields.insert(key("secret"), string(secret.as_str()));
+            }
+            if let Some(inside) = self.requester_in_scope {
+                fields.insert(key("requester_in_scope"), boolean(inside));
+            }
+            if let Some(permitted) = self.use_permitted {
+                fields.insert(key("use_permitted"), boolean(permitted));
+            }
+            ctx.insert(key("dataset"), record(fields));
+        }
+        ctx.insert(key("items"), set(req.items.iter().map(|i| i.as_str())));
+        ctx.insert(key("purpose_lineage"), set(req.purpose.lineage()));
+        ctx.insert(
+            key("purpose_within"),
+            set(self.purpose_within.iter().copied()),
+        );
+        ctx.insert(key("purpose_vocabulary"), boolean(self.purpose_vocabulary));
+        ctx.insert(key("purpose_registered"), boolean(self.purpose_registered));
+        if let Some(m) = req.method {
+            ctx.insert(key("method"), string(m.as_str()));
+        }
+        if let Some(r) = &req.recipient {
+            ctx.insert(key("recipient"), string(r.as_str()));
+        }
+        ctx.insert(key("at"), long(epoch_micros(&req.at)));
+        ctx.insert(
+            key(crate::policy::OVERDUE_FACT),
+            boolean(self.overdue_disposal_with_provider),
+        );
+        ctx
+    }
+}
+
+/// The grant as the record `context.grant`, as it stands at `at`.
+fn grant_record(
+    names: &CedarNames,
+    g: &Grant,
+    at: &chrono::DateTime<chrono::FixedOffset>,
+) -> Value {
+    let mut fields = Record::new();
+    fields.insert(key("id"), string(g.id.as_str()));
+    fields.insert(
+        key("requester"),
+        names.department_value(g.requester.as_str()),
+    );
+    fields.insert(key("items"), set(g.effective_items(at).map(|i| i.as_str())));
+    fields.insert(
+        key("purposes"),
+        set(g.effective_purposes(at).map(|p| p.as_str())),
+    );
+    fields.insert(
+        key("recipients"),
+        set(g.consented_recipients(at).map(|r| r.as_str())),
+    );
+    fields.insert(key("methods"), set(g.methods.iter().map(|m| m.as_str())));
+    fields.insert(key("valid_from"), long(epoch_micros_ceil(&g.valid_from)));
+    fields.insert(key("valid_until"), long(epoch_micros(&g.valid_until)));
+    fields.insert(key("status"), string(g.status.as_str()));
+    if let Some(end) = &g.ended {
+        fields.insert(key("purpose_ended_at"), long(epoch_micros(&end.at)));
+    }
+    if let Some(d) = &g.disposed {
+        fields.insert(key("disposed_at"), long(epoch_micros(&d.at)));
+    }
+    record(fields)
 }
 
 /// Builds the Cedar request for one candidate grant (or none).
@@ -122,123 +254,11 @@ pub(crate) fn cedar_request(
     grant: Option<&Grant>,
 ) -> Result<Request, BoxError> {
     let req = facts.request;
-    let mut pairs: Vec<(String, RestrictedExpression)> = Vec::with_capacity(12);
-    pairs.push((
-        "requester_registered".into(),
-        RestrictedExpression::new_bool(facts.requester_registered),
-    ));
-    if let Some(d) = facts.dataset {
-        let mut fields = vec![
-            ("status".to_owned(), string(d.status.as_str())),
-            ("class".to_owned(), string(d.sharing.class_name())),
-            (
-                "provider".to_owned(),
-                RestrictedExpression::new_entity_uid(names.department(d.provider.as_str())),
-            ),
-            (
-                "provider_registered".to_owned(),
-                RestrictedExpression::new_bool(facts.provider_registered),
-            ),
-        ];
-        if let Some(secret) = d.secret {
-            fields.push(("secret".to_owned(), string(secret.as_str())));
-        }
-        if let Some(inside) = facts.requester_in_scope {
-            fields.push((
-                "requester_in_scope".to_owned(),
-                RestrictedExpression::new_bool(inside),
-            ));
-        }
-        if let Some(permitted) = facts.use_permitted {
-            fields.push((
-                "use_permitted".to_owned(),
-                RestrictedExpression::new_bool(permitted),
-            ));
-        }
-        pairs.push((
-            "dataset".into(),
-            RestrictedExpression::new_record(fields).map_err(text_error)?,
-        ));
-    }
+    let mut ctx = facts.base(names).clone();
     if let Some(g) = grant {
-        let mut fields = vec![
-            ("id".to_owned(), string(g.id.as_str())),
-            (
-                "requester".to_owned(),
-                RestrictedExpression::new_entity_uid(names.department(g.requester.as_str())),
-            ),
-            (
-                "items".to_owned(),
-                set(g.effective_items(&req.at).map(|i| i.as_str())),
-            ),
-            (
-                "purposes".to_owned(),
-                set(g.effective_purposes(&req.at).map(|p| p.as_str())),
-            ),
-            (
-                "recipients".to_owned(),
-                set(g.consented_recipients(&req.at).map(|r| r.as_str())),
-            ),
-            (
-                "methods".to_owned(),
-                set(g.methods.iter().map(|m| m.as_str())),
-            ),
-            (
-                "valid_from".to_owned(),
-                RestrictedExpression::new_long(epoch_micros_ceil(&g.valid_from)),
-            ),
-            (
-                "valid_until".to_owned(),
-                RestrictedExpression::new_long(epoch_micros(&g.valid_until)),
-            ),
-            ("status".to_owned(), string(g.status.as_str())),
-        ];
-        if let Some(end) = &g.ended {
-            fields.push((
-                "purpose_ended_at".to_owned(),
-                RestrictedExpression::new_long(epoch_micros(&end.at)),
-            ));
-        }
-        if let Some(d) = &g.disposed {
-            fields.push((
-                "disposed_at".to_owned(),
-                RestrictedExpression::new_long(epoch_micros(&d.at)),
-            ));
-        }
-        pairs.push((
-            "grant".into(),
-            RestrictedExpression::new_record(fields).map_err(text_error)?,
-        ));
+        ctx.insert(key("grant"), grant_record(names, g, &req.at));
     }
-    pairs.push(("items".into(), set(req.items.iter().map(|i| i.as_str()))));
-    pairs.push(("purpose_lineage".into(), set(req.purpose.lineage())));
-    pairs.push((
-        "purpose_within".into(),
-        set(facts.purpose_within.iter().copied()),
-    ));
-    pairs.push((
-        "purpose_vocabulary".into(),
-        RestrictedExpression::new_bool(facts.purpose_vocabulary),
-    ));
-    pairs.push((
-        "purpose_registered".into(),
-        RestrictedExpression::new_bool(facts.purpose_registered),
-    ));
-    if let Some(m) = req.method {
-        pairs.push(("method".into(), string(m.as_str())));
-    }
-    if let Some(r) = &req.recipient {
-        pairs.push(("recipient".into(), string(r.as_str())));
-    }
-    pairs.push((
-        "at".into(),
-        RestrictedExpression::new_long(epoch_micros(&req.at)),
-    ));
-    pairs.push((
-        crate::policy::OVERDUE_FACT.into(),
-        RestrictedExpression::new_bool(facts.overdue_disposal_with_provider),
-    ));
-    let context = Context::from_pairs(pairs).map_err(text_error)?;
+    let context = Context::from(cedar_ast::Context::Value(Arc::new(ctx)));
     Request::new(
         names.department(req.requester.as_str()),
         names.action(req.action),
@@ -285,6 +305,155 @@ mod tests {
             panic!("not a record: {v:?}");
         };
         r.get(key).cloned()
+    }
+
+    /// The context as `cedar_policy`'s public API builds it from restricted
+    /// expressions: the reference the value-built context must equal.
+    fn reference_context(facts: &RequestFacts<'_>, grant: Option<&Grant>) -> Context {
+        use cedar_policy::RestrictedExpression as X;
+        let names = CedarNames::new().unwrap();
+        let uid = |id: &str| X::new_entity_uid(names.department(id));
+        let s = |v: &str| X::new_string(v.to_owned());
+        let set = |vs: Vec<&str>| X::new_set(vs.into_iter().map(s));
+        let rec = |fields: Vec<(&str, X)>| {
+            X::new_record(fields.into_iter().map(|(k, v)| (k.to_owned(), v))).unwrap()
+        };
+        let req = facts.request;
+        let mut pairs: Vec<(&str, X)> = vec![(
+            "requester_registered",
+            X::new_bool(facts.requester_registered),
+        )];
+        if let Some(d) = facts.dataset {
+            let mut fields = vec![
+                ("status", s(d.status.as_str())),
+                ("class", s(d.sharing.class_name())),
+                ("provider", uid(d.provider.as_str())),
+                (
+                    "provider_registered",
+                    X::new_bool(facts.provider_registered),
+                ),
+            ];
+            if let Some(secret) = d.secret {
+                fields.push(("secret", s(secret.as_str())));
+            }
+            if let Some(inside) = facts.requester_in_scope {
+                fields.push(("requester_in_scope", X::new_bool(inside)));
+            }
+            if let Some(permitted) = facts.use_permitted {
+                fields.push(("use_permitted", X::new_bool(permitted)));
+            }
+            pairs.push(("dataset", rec(fields)));
+        }
+        if let Some(g) = grant {
+            let at = &req.at;
+            let mut fields = vec![
+                ("id", s(g.id.as_str())),
+                ("requester", uid(g.requester.as_str())),
+                (
+                    "items",
+                    set(g.effective_items(at).map(|i| i.as_str()).collect()),
+                ),
+                (
+                    "purposes",
+                    set(g.effective_purposes(at).map(|p| p.as_str()).collect()),
+                ),
+                (
+                    "recipients",
+                    set(g.consented_recipients(at).map(|r| r.as_str()).collect()),
+                ),
+                (
+                    "methods",
+                    set(g.methods.iter().map(|m| m.as_str()).collect()),
+                ),
+                ("valid_from", X::new_long(epoch_micros_ceil(&g.valid_from))),
+                ("valid_until", X::new_long(epoch_micros(&g.valid_until))),
+                ("status", s(g.status.as_str())),
+            ];
+            if let Some(end) = &g.ended {
+                fields.push(("purpose_ended_at", X::new_long(epoch_micros(&end.at))));
+            }
+            if let Some(d) = &g.disposed {
+                fields.push(("disposed_at", X::new_long(epoch_micros(&d.at))));
+            }
+            pairs.push(("grant", rec(fields)));
+        }
+        pairs.push(("items", set(req.items.iter().map(|i| i.as_str()).collect())));
+        pairs.push(("purpose_lineage", set(req.purpose.lineage().collect())));
+        pairs.push(("purpose_within", set(facts.purpose_within.clone())));
+        pairs.push(("purpose_vocabulary", X::new_bool(facts.purpose_vocabulary)));
+        pairs.push(("purpose_registered", X::new_bool(facts.purpose_registered)));
+        if let Some(m) = req.method {
+            pairs.push(("method", s(m.as_str())));
+        }
+        if let Some(r) = &req.recipient {
+            pairs.push(("recipient", s(r.as_str())));
+        }
+        pairs.push(("at", X::new_long(epoch_micros(&req.at))));
+        pairs.push((
+            crate::policy::OVERDUE_FACT,
+            X::new_bool(facts.overdue_disposal_with_provider),
+        ));
+        Context::from_pairs(pairs.into_iter().map(|(k, v)| (k.to_owned(), v))).unwrap()
+    }
+
+    /// Every request of the decision corpus, against every grant of its
+    /// registry as the grant stood at the request's time (and against no
+    /// grant), with every combination of the derived facts: the context
+    /// built as values equals the one `Context::from_pairs` builds.
+    #[test]
+    fn values_match_the_public_api() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases");
+        let names = CedarNames::new().unwrap();
+        let mut compared = 0usize;
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for path in files {
+            let json: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let Some(cases) = json.as_array() else {
+                continue;
+            };
+            for case in cases {
+                let (Some(reg), Some(req)) = (case["registry"].as_str(), case.get("request"))
+                else {
+                    continue;
+                };
+                let Ok(req) = UsageRequest::from_json(&req.to_string()) else {
+                    continue;
+                };
+                let registry = Registry::from_json_str(
+                    &std::fs::read_to_string(format!("{dir}/{reg}")).unwrap(),
+                )
+                .unwrap();
+                let dataset = registry.get_dataset(&req.dataset).map(|d| d.as_of(&req.at));
+                for (provider, overdue) in [(true, false), (false, true)] {
+                    let facts = RequestFacts::new(
+                        &req,
+                        registry.get_department(&req.requester),
+                        dataset.as_deref(),
+                        provider,
+                        registry.purpose_vocabulary(),
+                        overdue,
+                    );
+                    let grants = registry.grants().iter().map(|g| Some(g.as_of(&req.at)));
+                    for grant in std::iter::once(None).chain(grants) {
+                        let built = cedar_request(&names, &facts, grant.as_deref()).unwrap();
+                        assert_eq!(
+                            built.context().unwrap(),
+                            &reference_context(&facts, grant.as_deref()),
+                            "{}: {}",
+                            path.display(),
+                            case["name"]
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared > 1_000, "only {compared} contexts compared");
     }
 
     #[test]
