@@ -11,8 +11,10 @@
 //! decision. Values are built with `cedar-policy-core`, the crate
 //! `cedar-policy` is made of, pinned to the same exact version (a
 //! mismatch does not build); the part of the context that is the same for
-//! every candidate grant is built once per decision. `tests::values_match
-//! _the_public_api` checks the result against `Context::from_pairs`.
+//! every candidate grant is built once per decision. The test
+//! `values_match_the_public_api` checks the result against
+//! `Context::from_pairs`.
+
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
