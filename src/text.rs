@@ -41,9 +41,24 @@ const INVISIBLE: [(char, char); 10] = [
     ('\u{E0100}', '\u{E01EF}'), // VARIATION SELECTORS SUPPLEMENT
 ];
 
+/// Whether `c` is one of the characters that make up nearly all of a
+/// registry and of an explanation, which are always shown as themselves:
+/// printable ASCII (the space included) and the CJK Unified Ideographs of
+/// the basic block (U+4E00–U+9FFF, every one assigned, a letter, Lo). For
+/// these the answers below are known without the general-category table,
+/// whose lookup is otherwise a fifth of loading a registry; the test
+/// `plainly_visible_characters_need_no_table` checks the claim against the
+/// table for every one of them.
+fn plainly_visible(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{4E00}'..='\u{9FFF}')
+}
+
 /// Why `c` may not appear in text a person reads (rule annotations), or
 /// `None` when it may.
 pub(crate) fn hidden_in_text(c: char) -> Option<&'static str> {
+    if plainly_visible(c) {
+        return None;
+    }
     match c.general_category() {
         GeneralCategory::Control => Some("a control character"),
         GeneralCategory::Format => {
@@ -65,6 +80,9 @@ pub(crate) fn hidden_in_text(c: char) -> Option<&'static str> {
 /// when it may. Stricter than [`hidden_in_text`]: spaces other than U+0020
 /// are refused too.
 pub(crate) fn hidden_in_id(c: char) -> Option<&'static str> {
+    if plainly_visible(c) {
+        return None;
+    }
     match hidden_in_text(c) {
         Some(why) => Some(why),
         None if c != ' ' && c.general_category() == GeneralCategory::SpaceSeparator => {
@@ -76,12 +94,13 @@ pub(crate) fn hidden_in_id(c: char) -> Option<&'static str> {
 
 /// Whether `c` is a combining mark, which may not start an id.
 pub(crate) fn is_combining(c: char) -> bool {
-    matches!(
-        c.general_category(),
-        GeneralCategory::NonspacingMark
-            | GeneralCategory::SpacingMark
-            | GeneralCategory::EnclosingMark
-    )
+    !plainly_visible(c)
+        && matches!(
+            c.general_category(),
+            GeneralCategory::NonspacingMark
+                | GeneralCategory::SpacingMark
+                | GeneralCategory::EnclosingMark
+        )
 }
 
 /// `text` with every character of [`hidden_in_id`] written as `\u{…}`, so
@@ -111,6 +130,37 @@ pub(crate) fn code_point(c: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plainly_visible_characters_need_no_table() {
+        let mut checked = 0;
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if !plainly_visible(c) {
+                continue;
+            }
+            checked += 1;
+            let category = c.general_category();
+            assert!(
+                !matches!(
+                    category,
+                    GeneralCategory::Control
+                        | GeneralCategory::Format
+                        | GeneralCategory::LineSeparator
+                        | GeneralCategory::ParagraphSeparator
+                        | GeneralCategory::PrivateUse
+                        | GeneralCategory::Unassigned
+                        | GeneralCategory::NonspacingMark
+                        | GeneralCategory::SpacingMark
+                        | GeneralCategory::EnclosingMark
+                ),
+                "{} is {category:?}",
+                code_point(c)
+            );
+            assert!(c == ' ' || category != GeneralCategory::SpaceSeparator);
+            assert!(!INVISIBLE.iter().any(|&(lo, hi)| (lo..=hi).contains(&c)));
+        }
+        assert_eq!(checked, 95 + 0x5200);
+    }
 
     #[test]
     fn invisible_and_reordering_characters_are_named() {
