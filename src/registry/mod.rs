@@ -8,6 +8,7 @@ mod authority;
 mod change;
 mod consistency;
 mod disposal;
+mod index;
 mod parse;
 
 use std::borrow::Cow;
@@ -28,6 +29,7 @@ use crate::model::{
     Dataset, DatasetId, Department, DepartmentId, Grant, GrantId, Purpose, PurposeVocabulary,
 };
 use crate::progress::{Progress, ProgressStage, REPORT_EVERY, ignore};
+use index::{GrantIndex, Refusal};
 
 /// Where the engine gets the facts of one request: the requester, the
 /// dataset and the candidate grants. [`Registry`] implements it; a host can
@@ -162,11 +164,10 @@ pub struct Registry {
     purposes: Option<PurposeVocabulary>,
     department_index: HashMap<DepartmentId, usize>,
     dataset_index: HashMap<DatasetId, usize>,
-    grant_index: HashMap<GrantId, usize>,
-    /// Positions in `grants`, as `u32` (a registry within
-    /// `MAX_REGISTRY_BYTES` holds far fewer grants): two of these per grant.
-    pair_index: HashMap<(DepartmentId, DatasetId), Vec<u32>>,
-    requester_index: HashMap<DepartmentId, Vec<u32>>,
+    /// Positions in `grants` by id, by requester and dataset, and by
+    /// requester, as `u32` (a registry within `MAX_REGISTRY_BYTES` holds
+    /// far fewer grants).
+    grant_index: GrantIndex,
     /// See [`Registry::clock_tolerance`].
     clock_tolerance: Option<std::time::Duration>,
     /// See [`Registry::version`].
@@ -214,9 +215,7 @@ impl Registry {
                 return Err(dup("dataset", d.id.as_str()));
             }
         }
-        let mut grant_index = HashMap::with_capacity(grants.len());
-        let mut pair_index: HashMap<(DepartmentId, DatasetId), Vec<u32>> = HashMap::new();
-        let mut requester_index: HashMap<DepartmentId, Vec<u32>> = HashMap::new();
+        let mut grant_index = GrantIndex::with_capacity(grants.len());
         let total = Some(grants.len() as u64);
         let report = |done: usize| Progress {
             stage: ProgressStage::IndexRegistry,
@@ -228,8 +227,16 @@ impl Registry {
             if (i as u64).is_multiple_of(REPORT_EVERY) {
                 progress(report(i));
             }
-            if grant_index.insert(g.id.clone(), i).is_some() {
-                return Err(dup("grant", g.id.as_str()));
+            match grant_index.admits(&grants, g) {
+                Ok(()) => {}
+                Err(Refusal::Duplicate) => return Err(dup("grant", g.id.as_str())),
+                Err(Refusal::PairFull) => {
+                    return Err(LoadError::Grant {
+                        origin: origin.to_owned(),
+                        grant: g.id.to_string(),
+                        message: too_many_on_pair(g),
+                    });
+                }
             }
             check_history(g)
                 .and_then(|()| consistency::check_grant(g, now))
@@ -242,21 +249,7 @@ impl Registry {
                 origin: origin.to_owned(),
                 message: format!("more than {} grants", u32::MAX),
             })?;
-            let pair = pair_index
-                .entry((g.requester.clone(), g.dataset.clone()))
-                .or_default();
-            if pair.len() >= MAX_GRANTS_PER_PAIR {
-                return Err(LoadError::Grant {
-                    origin: origin.to_owned(),
-                    grant: g.id.to_string(),
-                    message: too_many_on_pair(g),
-                });
-            }
-            pair.push(position);
-            requester_index
-                .entry(g.requester.clone())
-                .or_default()
-                .push(position);
+            grant_index.add(&grants, position);
         }
         let dataset_digests = datasets.iter().map(ContentDigest::of).collect();
         let grant_digests = std::iter::repeat_with(OnceLock::new)
@@ -273,8 +266,6 @@ impl Registry {
             department_index,
             dataset_index,
             grant_index,
-            pair_index,
-            requester_index,
             clock_tolerance: None,
             version: None,
         })
@@ -471,7 +462,9 @@ impl Registry {
 
     /// The grant with this id.
     pub fn get_grant(&self, id: &GrantId) -> Option<&Grant> {
-        self.grant_index.get(id).and_then(|&i| self.grants.get(i))
+        self.grant_index
+            .position(&self.grants, id)
+            .and_then(|i| self.grants.get(i))
     }
 
     /// Every grant of `requester` for `dataset`, in load order.
@@ -480,12 +473,9 @@ impl Registry {
         requester: &DepartmentId,
         dataset: &DatasetId,
     ) -> impl Iterator<Item = &Grant> {
-        // The pair index is keyed by owned ids; a lookup clones two short
-        // strings rather than keeping a second, borrowed index.
-        self.pair_index
-            .get(&(requester.clone(), dataset.clone()))
-            .into_iter()
-            .flatten()
+        self.grant_index
+            .pair(&self.grants, requester, dataset)
+            .iter()
             .filter_map(|&i| self.grants.get(i as usize))
     }
 
@@ -522,9 +512,20 @@ impl Registry {
 
     /// Replaces a grant by its new state (a committed change).
     fn replace_grant(&mut self, grant: Grant) -> Result<(), TransitionError> {
-        let i = self.grant_index.get(&grant.id).copied();
+        let i = self.grant_index.position(&self.grants, &grant.id);
         let slot = i.and_then(|i| Some((self.grants.get_mut(i)?, self.grant_digests.get_mut(i)?)));
         match slot {
+            // The indexes find a grant by its requester and dataset as well
+            // as its id: a change keeps all three.
+            Some((slot, _))
+                if slot.requester != grant.requester || slot.dataset != grant.dataset =>
+            {
+                Err(TransitionError::NotAllowed {
+                    grant: grant.id.to_string(),
+                    change: "replace",
+                    why: "a change may not move a grant to another requester or dataset".into(),
+                })
+            }
             Some((slot, digest)) => {
                 *digest = OnceLock::new();
                 *slot = grant;
@@ -538,21 +539,20 @@ impl Registry {
 
     /// Adds an approved grant (a committed change).
     fn insert_grant(&mut self, grant: Grant) -> Result<(), TransitionError> {
-        if self.grant_index.contains_key(&grant.id) {
-            return Err(TransitionError::DuplicateGrant {
-                grant: grant.id.to_string(),
-            });
-        }
-        let pair = self
-            .pair_index
-            .entry((grant.requester.clone(), grant.dataset.clone()))
-            .or_default();
-        if pair.len() >= MAX_GRANTS_PER_PAIR {
-            return Err(TransitionError::NotAllowed {
-                grant: grant.id.to_string(),
-                change: "grant_approved",
-                why: too_many_on_pair(&grant),
-            });
+        match self.grant_index.admits(&self.grants, &grant) {
+            Ok(()) => {}
+            Err(Refusal::Duplicate) => {
+                return Err(TransitionError::DuplicateGrant {
+                    grant: grant.id.to_string(),
+                });
+            }
+            Err(Refusal::PairFull) => {
+                return Err(TransitionError::NotAllowed {
+                    grant: grant.id.to_string(),
+                    change: "grant_approved",
+                    why: too_many_on_pair(&grant),
+                });
+            }
         }
         let i = self.grants.len();
         let position = u32::try_from(i).map_err(|_| TransitionError::NotAllowed {
@@ -560,23 +560,17 @@ impl Registry {
             change: "grant_approved",
             why: format!("the registry holds {} grants, the most it can", u32::MAX),
         })?;
-        pair.push(position);
-        self.grant_index.insert(grant.id.clone(), i);
-        self.requester_index
-            .entry(grant.requester.clone())
-            .or_default()
-            .push(position);
         self.grant_digests.push(OnceLock::new());
         self.grants.push(grant);
+        self.grant_index.add(&self.grants, position);
         Ok(())
     }
 
     /// Every grant of `requester`, in load order.
     pub fn iter_grants_of(&self, requester: &DepartmentId) -> impl Iterator<Item = &Grant> {
-        self.requester_index
-            .get(requester)
-            .into_iter()
-            .flatten()
+        self.grant_index
+            .of_requester(&self.grants, requester)
+            .iter()
             .filter_map(|&i| self.grants.get(i as usize))
     }
 }
@@ -667,7 +661,7 @@ impl FactSource for Registry {
     fn content_digest(&self, record: FactRecord<'_>) -> Option<ContentDigest> {
         match record {
             FactRecord::Grant(g) => {
-                let i = *self.grant_index.get(&g.id)?;
+                let i = self.grant_index.position(&self.grants, &g.id)?;
                 let own = self.grants.get(i)?;
                 let digest = self.grant_digests.get(i)?;
                 std::ptr::eq(own, g).then(|| *digest.get_or_init(|| ContentDigest::of(own)))
