@@ -135,7 +135,7 @@ impl CalendarReach {
             return None;
         }
         let next = self.next_year();
-        let load = format!("load the {next} calendar with `govshare calendar from-notice`");
+        let load = format!("load the {next} calendar with govshare calendar from-notice");
         Some(match (self.last_day, self.days_left) {
             (Some(last), Some(left)) if left >= 0 => format!(
                 "the working-day calendar ends {last}, {left} days after {}: {load}",
