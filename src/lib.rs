@@ -39,6 +39,7 @@
 //! | `govshare::{Registry, FactSource, CheckedChange}` | the facts, and the one way a loaded registry changes |
 //! | `govshare::{Department, Dataset, Grant, …, DepartmentId, GrantId, PurposeCode, …}` | the domain and its validated ids |
 //! | `govshare::{Calendar, DayKind, WorkingDays, SkippedDay}` | the PRC working-day calendar |
+//! | `govshare::{YearFile, Holiday, MakeUpWorkday, Notice, CalendarReach, CALENDAR_WARNING_DAYS}` | a year of it: from the State Council's notice, the holiday-cn data set or a `cn-YYYY.json` file; how far the loaded years reach |
 //! | `govshare::{Rule, RuleEffect, RuleOrigin}` | the loaded policies' rules |
 //! | `govshare::{Progress, ProgressStage}` | progress of long work, reported through a callback |
 //! | `govshare::{LoadError, RequestError, FactError, …, error_report}` | every error |
@@ -82,7 +83,10 @@ mod text;
 pub mod time;
 pub mod wire;
 
-pub use calendar::{Calendar, DayKind, SkippedDay, WorkingDays};
+pub use calendar::{
+    CALENDAR_WARNING_DAYS, Calendar, CalendarReach, DayKind, Holiday, MakeUpWorkday, Notice,
+    SkippedDay, WorkingDays, YearFile,
+};
 pub use decision::{
     Decision, EngineReason, Obligation, ObligationId, Outcome, Reason, RuleId, StatutoryRule,
 };

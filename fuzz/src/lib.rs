@@ -372,3 +372,87 @@ pub fn instants(data: &[u8]) {
         }
     }
 }
+
+/// Full-width punctuation and digits as their half-width forms, as some
+/// copies of a notice write them.
+fn half_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '：' => ':',
+            '（' => '(',
+            '）' => ')',
+            '，' => ',',
+            '。' => '.',
+            '；' => ';',
+            '０'..='９' => char::from_digit(u32::from(c) - u32::from('０'), 10).unwrap(),
+            _ => c,
+        })
+        .collect()
+}
+
+/// A holiday notice's text: the year is the title's when it has one
+/// (`国务院办公厅关于2026年…`), else 2026. A notice that reads gives a year
+/// file that is valid, holds only days of its year, names only known
+/// festivals, prints and parses back to itself and loads into a calendar;
+/// every make-up workday is a weekend day outside every holiday. The same
+/// text with half-width punctuation reads the same, or fails the same
+/// way; a refusal naming a line names one the text has.
+pub fn notice_text(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let year = text
+        .split_once("关于")
+        .and_then(|(_, rest)| rest.get(..4))
+        .and_then(|y| y.parse::<i32>().ok())
+        .unwrap_or(2026);
+    let parsed = govshare::Notice::parse(text, year, "fuzz.txt");
+    let half = govshare::Notice::parse(&half_width(text), year, "fuzz.txt");
+    match (&parsed, &half) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "half-width punctuation reads otherwise"),
+        (Err(_), Err(_)) => {}
+        _ => panic!("half-width punctuation changed the outcome: {parsed:?} / {half:?}"),
+    }
+    let notice = match parsed {
+        Ok(notice) => notice,
+        Err(govshare::CalendarError::NoticeLine { line, .. }) => {
+            assert!(line >= 1 && line <= text.lines().count(), "line {line}");
+            return;
+        }
+        Err(_) => return,
+    };
+    let file = &notice.year_file;
+    assert_eq!(file.year, year);
+    assert!(file.source.starts_with(&notice.title));
+    let json = file.to_json();
+    let again = govshare::YearFile::from_json(&json, "fuzz.json").expect("a written file reads");
+    assert_eq!(&again, file, "year file round trip");
+    assert_eq!(again.to_json(), json);
+    let mut calendar = govshare::Calendar::new();
+    calendar
+        .add_year_json(&json, "fuzz.json")
+        .expect("a written file loads");
+    use chrono::Datelike as _;
+    for h in &file.holidays {
+        assert!(h.from <= h.to && h.from.year() == year && h.to.year() == year);
+        assert!(h.en.is_some(), "a festival without its English name");
+        for day in h.from.iter_days().take_while(|d| *d <= h.to) {
+            assert_eq!(
+                calendar.day_kind(day).unwrap(),
+                govshare::DayKind::Holiday {
+                    name: h.name.clone()
+                }
+            );
+        }
+    }
+    for m in &file.make_up_workdays {
+        assert!(matches!(
+            m.date.weekday(),
+            chrono::Weekday::Sat | chrono::Weekday::Sun
+        ));
+        assert!(calendar.is_working_day(m.date).unwrap());
+    }
+    for day in &notice.outside_year {
+        assert_ne!(day.year(), year);
+    }
+}

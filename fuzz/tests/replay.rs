@@ -46,3 +46,8 @@ fn policy_nesting_seeds() {
 fn instants_seeds() {
     replay("instants", govshare_fuzz::instants);
 }
+
+#[test]
+fn notice_text_seeds() {
+    replay("notice_text", govshare_fuzz::notice_text);
+}

@@ -12,6 +12,9 @@
 //!
 //! The year-file format and the counting rules are on [`Calendar`].
 
+mod holiday_cn;
+mod notice;
+mod reach;
 mod year_file;
 
 use std::collections::BTreeMap;
@@ -25,7 +28,11 @@ use serde::Serialize;
 use crate::error::CalendarError;
 use crate::input::read_text;
 use crate::limits::MAX_POLICY_FILE_BYTES;
-use year_file::{EMBEDDED, YearData, file_name_year, holiday_on, is_weekend, parse_year};
+use year_file::{EMBEDDED, YearData, file_name_year, holiday_on, is_weekend, parse_year, validate};
+
+pub use notice::Notice;
+pub use reach::{CALENDAR_WARNING_DAYS, CalendarReach};
+pub use year_file::{Holiday, MakeUpWorkday, YearFile};
 
 /// What kind of day a date is in the working-day calendar.
 ///
@@ -117,16 +124,20 @@ pub struct WorkingDays {
 ///
 /// # Year files
 ///
-/// Each year is one JSON file named `cn-YYYY.json`, transcribed from that
-/// year's notice. The calendars of 2025 (国办发明电〔2024〕12号) and 2026
-/// (国务院办公厅关于2026年部分节假日安排的通知) are embedded in the library
+/// Each year is one JSON file named `cn-YYYY.json`, derived from that
+/// year's notice of the State Council General Office
+/// (《国务院办公厅关于YYYY年部分节假日安排的通知》) by [`Notice::parse`]
+/// (`govshare calendar from-notice`), whose texts are kept in
+/// `policies/calendar/notices/`. The calendars of 2025 (国办发明电〔2024〕12号)
+/// and 2026 (the notice of 2025-11-04) are embedded in the library
 /// ([`Calendar::embedded`]); further years load with
-/// [`Calendar::add_year_json`] or [`Calendar::load_dir`].
+/// [`Calendar::add_year_json`], [`Calendar::add_year_file`] or
+/// [`Calendar::load_dir`]. [`YearFile`] is one year in this format.
 ///
 /// ```json
 /// {
 ///   "year": 2025,
-///   "source": "国办发明电〔2024〕12号",
+///   "source": "国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号，2024年11月12日）",
 ///   "holidays": [
 ///     {"name": "春节", "en": "Spring Festival", "from": "2025-01-28", "to": "2025-02-04"}
 ///   ],
@@ -139,7 +150,7 @@ pub struct WorkingDays {
 /// | key | meaning |
 /// | --- | --- |
 /// | `year` | the calendar year the file covers |
-/// | `source` | the notice the dates come from; must not be empty |
+/// | `source` | the notice the dates come from (its title, number and date); must not be empty |
 /// | `holidays[].name` | the holiday's name as in the notice, such as `春节`; unique in the file |
 /// | `holidays[].en` | optional English name, for readers of the file |
 /// | `holidays[].from`, `holidays[].to` | first and last day off, both inclusive, `YYYY-MM-DD` |
@@ -380,12 +391,62 @@ impl Calendar {
     /// use govshare::Calendar;
     ///
     /// let calendar = Calendar::embedded()?;
-    /// assert_eq!(calendar.source(2025)?, "国办发明电〔2024〕12号");
+    /// assert_eq!(
+    ///     calendar.source(2025)?,
+    ///     "国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号，2024年11月12日）"
+    /// );
     /// assert!(calendar.source(2027).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn source(&self, year: i32) -> Result<&str, CalendarError> {
-        Ok(self.year(year)?.source.as_str())
+        Ok(self.year(year)?.file.source.as_str())
+    }
+
+    /// A loaded year as its year file holds it.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::YearNotLoaded`] when `year` is not loaded.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::Calendar;
+    ///
+    /// let file = Calendar::embedded()?.year_file(2026)?;
+    /// assert_eq!(file.holidays[1].name, "春节");
+    /// assert_eq!(file.make_up_workdays.len(), 6);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn year_file(&self, year: i32) -> Result<YearFile, CalendarError> {
+        Ok(self.year(year)?.file.clone())
+    }
+
+    /// Adds one year from a [`YearFile`] (made from a notice, say);
+    /// `origin` names it in error messages. Returns the year added. On
+    /// error the calendar is unchanged.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::Invalid`] when the file breaks a rule of the
+    /// format (see the [type documentation](Calendar)) or its year is
+    /// already loaded.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::{Calendar, Notice};
+    ///
+    /// let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/calendar/notices/2026.txt"));
+    /// let notice = Notice::parse(text, 2026, "2026.txt")?;
+    /// let mut calendar = Calendar::new();
+    /// assert_eq!(calendar.add_year_file(&notice.year_file, "2026.txt")?, 2026);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_year_file(&mut self, file: &YearFile, origin: &str) -> Result<i32, CalendarError> {
+        let (year, data) = validate(file.clone(), origin)?;
+        self.insert(year, data, origin)?;
+        Ok(year)
     }
 
     /// The data of a loaded year.

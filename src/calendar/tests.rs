@@ -96,10 +96,13 @@ fn notice_make_ups() -> Vec<(NaiveDate, Weekday, &'static str)> {
 fn embedded_holds_2025_and_2026_with_their_sources() {
     let c = cal();
     assert_eq!(c.years(), [2025, 2026]);
-    assert_eq!(c.source(2025).unwrap(), "国办发明电〔2024〕12号");
+    assert_eq!(
+        c.source(2025).unwrap(),
+        "国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号，2024年11月12日）"
+    );
     assert_eq!(
         c.source(2026).unwrap(),
-        "国务院办公厅关于2026年部分节假日安排的通知"
+        "国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日）"
     );
     assert!(matches!(
         c.source(2024),

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::CalendarError;
 
@@ -29,23 +29,19 @@ pub(super) const EMBEDDED: [(&str, &str); 2] = [
 /// A year file as written.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct YearFile {
+struct RawYearFile {
     year: i32,
     source: String,
-    holidays: Vec<HolidayEntry>,
-    make_up_workdays: Vec<MakeUpEntry>,
+    holidays: Vec<RawHoliday>,
+    make_up_workdays: Vec<RawMakeUp>,
 }
 
 /// One entry of `holidays`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct HolidayEntry {
+struct RawHoliday {
     name: String,
     #[serde(default)]
-    #[allow(
-        dead_code,
-        reason = "for readers of the file; the calendar reports the Chinese name"
-    )]
     en: Option<String>,
     #[serde(deserialize_with = "iso_date")]
     from: NaiveDate,
@@ -56,15 +52,210 @@ struct HolidayEntry {
 /// One entry of `make_up_workdays`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct MakeUpEntry {
+struct RawMakeUp {
     #[serde(deserialize_with = "iso_date")]
     date: NaiveDate,
     #[serde(rename = "for")]
     for_holiday: String,
 }
 
+/// One year of the working-day calendar as its year file (`cn-YYYY.json`)
+/// holds it: the format is on [`Calendar`](super::Calendar).
+///
+/// Made from a notice's text ([`Notice::parse`](super::Notice::parse)),
+/// from the holiday-cn data set ([`YearFile::from_holiday_cn`]), from a
+/// year file ([`YearFile::from_json`]) or from a loaded year
+/// ([`Calendar::year_file`](super::Calendar::year_file));
+/// [`YearFile::to_json`] writes it in the layout of the shipped files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearFile {
+    /// The calendar year.
+    pub year: i32,
+    /// The notice the dates come from.
+    pub source: String,
+    /// The official holidays, in the file's order.
+    pub holidays: Vec<Holiday>,
+    /// The weekend days worked in exchange (调休上班), in the file's order.
+    pub make_up_workdays: Vec<MakeUpWorkday>,
+}
+
+/// An official holiday of a [`YearFile`]: a run of days off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Holiday {
+    /// The name as in the notice, such as `春节` or `国庆节、中秋节`.
+    pub name: String,
+    /// The English name, for readers of the file.
+    pub en: Option<String>,
+    /// The first day off. `YYYY-MM-DD`.
+    pub from: NaiveDate,
+    /// The last day off, inclusive. `YYYY-MM-DD`.
+    pub to: NaiveDate,
+}
+
+/// A make-up workday of a [`YearFile`]: a Saturday or Sunday worked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MakeUpWorkday {
+    /// The day. `YYYY-MM-DD`.
+    pub date: NaiveDate,
+    /// The name of the holiday it makes up for.
+    #[serde(rename = "for")]
+    pub for_holiday: String,
+}
+
+/// The festivals a notice arranges, with their English names as the
+/// shipped year files give them.
+pub(super) const FESTIVALS: [(&str, &str); 7] = [
+    ("元旦", "New Year's Day"),
+    ("春节", "Spring Festival"),
+    ("清明节", "Qingming Festival"),
+    ("劳动节", "Labour Day"),
+    ("端午节", "Dragon Boat Festival"),
+    ("中秋节", "Mid-Autumn Festival"),
+    ("国庆节", "National Day"),
+];
+
+/// The festival names, for messages: `元旦, 春节, …`.
+pub(super) fn festival_list() -> String {
+    FESTIVALS
+        .iter()
+        .map(|(zh, _)| *zh)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The English name of a holiday name: one festival, or several joined
+/// by `、` when the notice joins their holidays (`国庆节、中秋节`). `Err`
+/// names the first part that is no festival.
+pub(super) fn english_name(name: &str) -> Result<String, String> {
+    let mut parts = Vec::new();
+    for part in name.split('、') {
+        let en = FESTIVALS
+            .iter()
+            .find(|(zh, _)| *zh == part)
+            .map(|(_, en)| *en)
+            .ok_or_else(|| part.to_owned())?;
+        parts.push(en);
+    }
+    Ok(parts.join(" and "))
+}
+
+/// A JSON string literal.
+fn quoted(text: &str) -> String {
+    serde_json::Value::String(text.to_owned()).to_string()
+}
+
+impl YearFile {
+    /// Reads and validates a year file; `origin` names it in errors.
+    ///
+    /// # Errors
+    ///
+    /// The errors of [`Calendar::add_year_json`](super::Calendar::add_year_json)
+    /// but a duplicate year.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::YearFile;
+    ///
+    /// let json = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/calendar/cn-2026.json"));
+    /// let file = YearFile::from_json(json, "cn-2026.json")?;
+    /// assert_eq!(file.holidays.len(), 7);
+    /// assert_eq!(file.to_json(), json);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_json(json: &str, origin: &str) -> Result<Self, CalendarError> {
+        Ok(parse_year(json, origin)?.1.file)
+    }
+
+    /// The year file in the layout of the shipped `cn-YYYY.json` files:
+    /// two-space indents, one holiday or make-up workday a line, keys in
+    /// the order of the format, a final newline. Writes what it holds, in
+    /// its order; only [`YearFile::validate`] says whether it is valid.
+    ///
+    /// # Errors
+    ///
+    /// None: this function cannot fail.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::Calendar;
+    ///
+    /// let file = Calendar::embedded()?.year_file(2025)?;
+    /// let shipped = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/policies/calendar/cn-2025.json"));
+    /// assert_eq!(file.to_json(), shipped);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        let holidays: Vec<String> = self
+            .holidays
+            .iter()
+            .map(|h| {
+                let en =
+                    h.en.as_deref()
+                        .map(|en| format!(", \"en\": {}", quoted(en)))
+                        .unwrap_or_default();
+                format!(
+                    "    {{\"name\": {}{en}, \"from\": \"{}\", \"to\": \"{}\"}}",
+                    quoted(&h.name),
+                    h.from.format("%Y-%m-%d"),
+                    h.to.format("%Y-%m-%d")
+                )
+            })
+            .collect();
+        let make_ups: Vec<String> = self
+            .make_up_workdays
+            .iter()
+            .map(|m| {
+                format!(
+                    "    {{\"date\": \"{}\", \"for\": {}}}",
+                    m.date.format("%Y-%m-%d"),
+                    quoted(&m.for_holiday)
+                )
+            })
+            .collect();
+        let list = |items: Vec<String>| {
+            if items.is_empty() {
+                "[]".to_owned()
+            } else {
+                format!("[\n{}\n  ]", items.join(",\n"))
+            }
+        };
+        format!(
+            "{{\n  \"year\": {},\n  \"source\": {},\n  \"holidays\": {},\n  \"make_up_workdays\": {}\n}}\n",
+            self.year,
+            quoted(&self.source),
+            list(holidays),
+            list(make_ups)
+        )
+    }
+
+    /// Checks the rules of the year-file format (on
+    /// [`Calendar`](super::Calendar)) as [`Calendar::add_year_json`](super::Calendar::add_year_json)
+    /// does; `origin` names the file in errors.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::Invalid`] naming the first rule broken.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::Calendar;
+    ///
+    /// let mut file = Calendar::embedded()?.year_file(2026)?;
+    /// assert!(file.validate("cn-2026.json").is_ok());
+    /// file.make_up_workdays[0].for_holiday = "植树节".into();
+    /// assert!(file.validate("cn-2026.json").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn validate(&self, origin: &str) -> Result<(), CalendarError> {
+        validate(self.clone(), origin).map(|_| ())
+    }
+}
+
 /// Deserializes a date written exactly `YYYY-MM-DD`.
-fn iso_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+pub(super) fn iso_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
     let text = String::deserialize(deserializer)?;
     parse_iso_date(&text).ok_or_else(|| {
         serde::de::Error::custom(format!(
@@ -92,7 +283,8 @@ pub(super) fn file_name_year(name: &str) -> Option<i32> {
 /// One validated year.
 #[derive(Debug, Clone)]
 pub(super) struct YearData {
-    pub(super) source: String,
+    /// The year as its file holds it.
+    pub(super) file: YearFile,
     /// Holidays keyed by first day: (last day, name). They do not overlap.
     pub(super) holidays: BTreeMap<NaiveDate, (NaiveDate, String)>,
     /// Make-up workdays: the holiday each makes up for.
@@ -117,10 +309,37 @@ pub(super) fn is_weekend(date: NaiveDate) -> bool {
 
 /// Parses and validates one year file; does not check for a duplicate year.
 pub(super) fn parse_year(json: &str, origin: &str) -> Result<(i32, YearData), CalendarError> {
-    let file: YearFile = serde_json::from_str(json).map_err(|source| CalendarError::Parse {
+    let raw: RawYearFile = serde_json::from_str(json).map_err(|source| CalendarError::Parse {
         origin: origin.to_owned(),
         source,
     })?;
+    let file = YearFile {
+        year: raw.year,
+        source: raw.source,
+        holidays: raw
+            .holidays
+            .into_iter()
+            .map(|h| Holiday {
+                name: h.name,
+                en: h.en,
+                from: h.from,
+                to: h.to,
+            })
+            .collect(),
+        make_up_workdays: raw
+            .make_up_workdays
+            .into_iter()
+            .map(|m| MakeUpWorkday {
+                date: m.date,
+                for_holiday: m.for_holiday,
+            })
+            .collect(),
+    };
+    validate(file, origin)
+}
+
+/// Validates one year; does not check for a duplicate year.
+pub(super) fn validate(file: YearFile, origin: &str) -> Result<(i32, YearData), CalendarError> {
     let year = file.year;
     let invalid = |problem: String| CalendarError::Invalid {
         origin: origin.to_owned(),
@@ -135,7 +354,7 @@ pub(super) fn parse_year(json: &str, origin: &str) -> Result<(i32, YearData), Ca
 
     let mut names = BTreeSet::new();
     let mut holidays: BTreeMap<NaiveDate, (NaiveDate, String)> = BTreeMap::new();
-    for h in file.holidays {
+    for h in &file.holidays {
         if h.name.trim().is_empty() {
             return Err(invalid(format!(
                 "the holiday from `{}` to `{}` has an empty name",
@@ -168,7 +387,7 @@ pub(super) fn parse_year(json: &str, origin: &str) -> Result<(i32, YearData), Ca
                 h.from, h.name, h.from, h.to
             )));
         }
-        holidays.insert(h.from, (h.to, h.name));
+        holidays.insert(h.from, (h.to, h.name.clone()));
     }
     // Sorted by first day, two holidays overlap only if some neighbours do.
     for ((a_from, (a_to, a_name)), (b_from, (b_to, b_name))) in
@@ -182,7 +401,7 @@ pub(super) fn parse_year(json: &str, origin: &str) -> Result<(i32, YearData), Ca
     }
 
     let mut make_up = BTreeMap::new();
-    for m in file.make_up_workdays {
+    for m in &file.make_up_workdays {
         let date = m.date;
         if date.year() != year {
             return Err(invalid(format!(
@@ -211,13 +430,13 @@ pub(super) fn parse_year(json: &str, origin: &str) -> Result<(i32, YearData), Ca
                 "make-up workday `{date}` is listed more than once"
             )));
         }
-        make_up.insert(date, m.for_holiday);
+        make_up.insert(date, m.for_holiday.clone());
     }
 
     Ok((
         year,
         YearData {
-            source: file.source,
+            file,
             holidays,
             make_up,
         },

@@ -34,6 +34,29 @@ pub enum CalendarError {
         /// What is wrong, naming the year.
         message: String,
     },
+    /// A line of a holiday notice (《国务院办公厅关于…年部分节假日安排的通知》)
+    /// cannot be read, or states what is not so: a weekday that is not the
+    /// date's, a day count that is not the range's, an unknown festival.
+    #[error("notice `{origin}` line {line} `{text}`: {message}")]
+    NoticeLine {
+        /// The notice, as named by the caller.
+        origin: String,
+        /// The line's number, from 1.
+        line: usize,
+        /// The line as written, without its surrounding spaces.
+        text: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A holiday notice as a whole cannot become a year file: it has no
+    /// title, no date, no festival, or is for another year.
+    #[error("notice `{origin}`: {message}")]
+    Notice {
+        /// The notice, as named by the caller.
+        origin: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// A year file is over [`crate::limits::MAX_POLICY_FILE_BYTES`].
     #[error("working-day calendar `{origin}` is {size} bytes, over the limit of {max}")]
     TooLarge {

@@ -383,6 +383,10 @@ fn summary(r: &Report, out: &mut String) {
             )
         );
     }
+    if let (Some(zh), Some(en)) = (r.calendar.zh(), r.calendar.en()) {
+        todo += 1;
+        let _ = write!(out, "<li data-calendar=\"ends-soon\">{}</li>", bi(&zh, &en));
+    }
     let mut codes: Vec<(&str, usize, &Finding)> = Vec::new();
     for f in r.findings.iter().filter(|f| f.is_error()) {
         match codes.iter_mut().find(|(c, _, _)| *c == f.code) {
@@ -1064,6 +1068,20 @@ pub(super) fn render(r: &Report) -> String {
             esc(&rec.store)
         );
     }
+    let years = r
+        .calendar
+        .years
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("、");
+    let _ = write!(
+        sources,
+        " · {}：<span data-calendar-years=\"{}\">{}</span>",
+        bi("工作日日历", "working-day calendar"),
+        esc(&years),
+        esc(if years.is_empty() { "—" } else { &years })
+    );
     let _ = write!(out, "<p class=\"meta\">{sources}</p>");
     let _ = write!(
         out,

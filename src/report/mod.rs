@@ -25,7 +25,7 @@ use serde::Serialize;
 
 pub use articles::{ARTICLES, Article, article, article_number};
 
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, CalendarReach};
 use crate::error::{Break, RecordError, StoreError};
 use crate::lifecycle::{
     Application, CoverageSummary, DisposalEntry, Finding, Severity, check_application, coverage,
@@ -90,6 +90,10 @@ pub struct Summary {
     /// Whether the usage record's chain holds; `None` when no record was
     /// given.
     pub record_intact: Option<bool>,
+    /// Whether the working-day calendar's last year ends within
+    /// [`crate::CALENDAR_WARNING_DAYS`] of the report's date, or has
+    /// ended ([`Report::calendar`]).
+    pub calendar_ends_soon: bool,
 }
 
 /// The findings that fall to one department.
@@ -448,6 +452,9 @@ pub struct Report {
     pub applications: Vec<PendingApplication>,
     /// The usage record's status, when one was given.
     pub record: Option<RecordStatus>,
+    /// The working-day calendar's years, and whether the last one ends
+    /// soon: deadlines past it cannot be counted.
+    pub calendar: CalendarReach,
 }
 
 /// What a report is built from, beyond the registry and the time.
@@ -500,6 +507,7 @@ impl Report {
                 .map_or(0, |(_, n)| *n)
         };
         let app_errors = applications.iter().map(|a| a.missing.len()).sum::<usize>();
+        let reach = calendar.reach(china_date(&at));
         let summary = Summary {
             departments: registry.departments().len(),
             datasets: registry.datasets().len(),
@@ -520,6 +528,7 @@ impl Report {
                 .filter(|a| a.overdue == Some(true))
                 .count(),
             record_intact: inputs.record.as_ref().map(RecordStatus::intact),
+            calendar_ends_soon: reach.ends_soon,
         };
         Report {
             at,
@@ -535,6 +544,7 @@ impl Report {
             disposals,
             applications,
             record: inputs.record,
+            calendar: reach,
         }
     }
 

@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+mod calendar;
 mod common;
 mod conditions;
 mod durability;

@@ -94,11 +94,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
-    /// Check a registry against the Regulation (Art. 2â3, 13â27, 39) and
+    /// Check a registry against the Regulation (Art. 2–3, 13–27, 39) and
     /// report how much of it is enforced by code; exits 1 when any
     /// error-severity finding exists. Suspensions past their deadline to
-    /// correct at `--at` are warnings (Art. 27(2)). `--format json` prints
-    /// `{"findings": [...], "coverage": {...}}`.
+    /// correct at `--at` are warnings (Art. 27(2)), and so is a working-day
+    /// calendar whose last year ends within 60 days of `--at`. `--format
+    /// json` prints `{"findings": [...], "coverage": {...}, "calendar":
+    /// {...}}`.
     Check {
         /// The registry.
         #[arg(long, value_name = "FILE")]
@@ -111,6 +113,9 @@ pub enum Command {
         /// system clock without it.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
+        /// Folder of `cn-YYYY.json` calendars; the embedded 2025–2026 without it.
+        #[arg(long, value_name = "DIR")]
+        calendar: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
@@ -337,6 +342,13 @@ pub enum Command {
         #[command(flatten)]
         policy: PolicyArgs,
     },
+    /// The working-day calendar: make a year file from the State Council's
+    /// holiday notice or the holiday-cn data set, show a loaded year, and
+    /// check that the loaded years reach far enough.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Manage a store's schema.
     Store {
         #[command(subcommand)]
@@ -470,6 +482,74 @@ pub enum JournalCommand {
         #[command(flatten)]
         key: KeyArg,
     },
+}
+
+#[derive(Subcommand)]
+pub enum CalendarCommand {
+    /// Read the text of the notice 《国务院办公厅关于YYYY年部分节假日安排的通知》
+    /// as published (title, items, issuing office and date; UTF-8) and
+    /// write the year file `cn-YYYY.json`. Every weekday and day count the
+    /// notice states is checked; a mismatch, an unknown festival or a line
+    /// that cannot be read is an error naming the line (exit 2), and
+    /// nothing is written.
+    FromNotice {
+        /// The notice's text, UTF-8.
+        notice: PathBuf,
+        /// The year the notice arranges (as its title says).
+        #[arg(long, value_name = "YYYY")]
+        year: i32,
+        /// Where to write the year file (`cn-YYYY.json`, so that
+        /// `--calendar DIR` loads it); `-` writes to standard output.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Read a year file of another format and write the year file
+    /// `cn-YYYY.json`: `--from holiday-cn` reads the holiday-cn data set's
+    /// `YYYY.json`, refused when its `days` or its `papers` (the notices it
+    /// cites) are empty.
+    Import {
+        /// The format of the file.
+        #[arg(long, value_enum)]
+        from: CalendarFormat,
+        /// The file.
+        file: PathBuf,
+        /// Where to write the year file (`cn-YYYY.json`); `-` writes to
+        /// standard output.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Print the holidays and make-up workdays of a loaded year.
+    Show {
+        /// The year.
+        year: i32,
+        /// Folder of `cn-YYYY.json` calendars; the embedded 2025–2026 without it.
+        #[arg(long, value_name = "DIR")]
+        calendar: Option<PathBuf>,
+        /// Output format: `json` prints the year file.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// List the loaded years; exits 1 with a warning when the last one
+    /// ends within 60 days of `--at` (or has ended).
+    Check {
+        /// Folder of `cn-YYYY.json` calendars; the embedded 2025–2026 without it.
+        #[arg(long, value_name = "DIR")]
+        calendar: Option<PathBuf>,
+        /// The time to judge at, RFC 3339 with an offset; the system clock
+        /// without it.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+}
+
+/// A calendar format `calendar import` reads.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum CalendarFormat {
+    /// The holiday-cn data set's `YYYY.json` (`year`, `papers`, `days`).
+    HolidayCn,
 }
 
 #[derive(Subcommand)]

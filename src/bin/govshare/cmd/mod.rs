@@ -2,6 +2,7 @@
 
 mod application;
 mod apply;
+mod calendar;
 mod check;
 mod corrections;
 mod deadline;
@@ -46,8 +47,15 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
             registry,
             journal,
             at,
+            calendar,
             format,
-        } => check::run(&registry, journal.as_deref(), at.as_deref(), format),
+        } => check::run(
+            &registry,
+            journal.as_deref(),
+            at.as_deref(),
+            calendar.as_deref(),
+            format,
+        ),
         Command::Corrections {
             registry,
             journal,
@@ -159,6 +167,7 @@ pub fn run(cli: Cli) -> Result<Exit, CliError> {
             },
             &policy,
         ),
+        Command::Calendar { command } => calendar::run(command),
         Command::Store { command } => store::run(command),
     }
 }
