@@ -10,6 +10,7 @@
 
 mod common;
 mod conditions;
+mod contractors;
 mod durability;
 mod engine;
 mod hostile;
