@@ -1,13 +1,14 @@
-//! The main job on bundled demo data: a city's departments, catalog and
-//! grants (`examples/data/registry.json`), and five requests — an allow, a
-//! scope expansion, a purpose change, an ended period with its disposal
-//! obligation, and a third-party transfer — decided and explained.
+//! The main job on bundled demo data: a city's departments, catalog, grants
+//! and a contractor (`examples/data/registry.json`), and six requests — an
+//! allow, a scope expansion, a purpose change, an ended period with its
+//! disposal obligation, a third-party transfer, and a use through the
+//! department's contractor (Art. 36) — decided and explained.
 //!
 //! Run: `cargo run --example quickstart`
 
 use govshare::{Engine, Registry, UsageRequest};
 
-const REQUESTS: [(&str, &str); 5] = [
+const REQUESTS: [(&str, &str); 6] = [
     ("allow / 允许", include_str!("data/requests/01-allow.json")),
     (
         "scope expansion / 超范围使用",
@@ -25,6 +26,10 @@ const REQUESTS: [(&str, &str); 5] = [
         "third-party transfer / 向第三方提供",
         include_str!("data/requests/05-third-party.json"),
     ),
+    (
+        "through a contractor / 受托方代为处理",
+        include_str!("data/requests/06-processor.json"),
+    ),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -37,10 +42,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         engine.policy_digest()
     );
     println!(
-        "registry: {} departments, {} catalog entries, {} grants\n",
+        "registry: {} departments, {} catalog entries, {} grants, {} contractors\n",
         registry.departments().len(),
         registry.datasets().len(),
-        registry.grants().len()
+        registry.grants().len(),
+        registry.contractors().len()
     );
     for (title, json) in REQUESTS {
         let request = UsageRequest::from_json(json)?;

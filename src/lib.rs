@@ -37,7 +37,7 @@
 //! | `govshare::{Engine, EngineBuilder, UsageRequest, Action}` | deciding |
 //! | `govshare::{Decision, Outcome, Reason, Obligation, RuleId, StatutoryRule, EngineReason, ObligationId}` | the answer and its rule ids |
 //! | `govshare::{Registry, FactSource, CheckedChange}` | the facts, and the one way a loaded registry changes |
-//! | `govshare::{Department, Dataset, Grant, …, DepartmentId, GrantId, PurposeCode, …}` | the domain and its validated ids |
+//! | `govshare::{Department, Dataset, Grant, Contractor, …, DepartmentId, GrantId, ContractorId, PurposeCode, …}` | the domain and its validated ids |
 //! | `govshare::{Calendar, DayKind, WorkingDays, SkippedDay}` | the PRC working-day calendar |
 //! | `govshare::{YearFile, Holiday, MakeUpWorkday, Notice, CalendarReach, CALENDAR_WARNING_DAYS}` | a year of it: from the State Council's notice, the holiday-cn data set or a `cn-YYYY.json` file; how far the loaded years reach |
 //! | `govshare::{Rule, RuleEffect, RuleOrigin}` | the loaded policies' rules |
@@ -98,12 +98,13 @@ pub use error::{
     WireError, error_report,
 };
 pub use model::{
-    Approval, Assessment, CatalogStatus, Consent, ConsentScope, DataGrade, DataItem, Dataset,
+    Activity, Approval, Assessment, CatalogStatus, Consent, ConsentScope, Contract, ContractId,
+    Contractor, ContractorChange, ContractorEvent, ContractorId, DataGrade, DataItem, Dataset,
     DatasetId, Department, DepartmentId, DisposalInstruction, DisposalMethod, DisposalRecord,
-    DisposalTrigger, EndTrigger, Grant, GrantChange, GrantEvent, GrantId, GrantStatus, ItemName,
-    LegalBasis, LegalBasisKind, Level, Purpose, PurposeCode, PurposeEnd, PurposeVocabulary,
-    RecipientId, RegionCode, ScopeDimension, SecretKind, Sharing, SharingClass, SharingConditions,
-    SharingMethod, Suspension, Violation, Withdrawal,
+    DisposalTrigger, EndTrigger, Grant, GrantChange, GrantEvent, GrantId, GrantStatus,
+    HolderDisposal, ItemName, LegalBasis, LegalBasisKind, Level, Purpose, PurposeCode, PurposeEnd,
+    PurposeVocabulary, RecipientId, RegionCode, ScopeDimension, SecretKind, Sharing, SharingClass,
+    SharingConditions, SharingMethod, Suspension, Violation, Withdrawal,
 };
 pub use policy::{Rule, RuleEffect, RuleOrigin};
 pub use progress::{Progress, ProgressStage};

@@ -170,6 +170,115 @@ fn disposals_and_duplicates() {
     assert!(!stdout(&dup).contains("phone:"));
 }
 
+/// The demo department ends its contractor's entrustment early (Art. 36).
+const END_ENTRUSTMENT: &str = r#"{"at": "2026-05-06T09:00:00+08:00", "by": "hz-hrss", "actor": "杭州市人力资源和社会保障局数据管理处",
+    "reason": "提前终止委托", "change": {"kind": "entrustment_ended", "contractor": "c-hz-cloud"}}"#;
+
+#[test]
+fn contractors_in_apply_disposals_and_check() {
+    let dir = scratch();
+    let journal = dir.path().join("govshare.db").display().to_string();
+    // Only the entrusting department ends the entrustment.
+    let by_other = write(
+        dir.path(),
+        "other.json",
+        &END_ENTRUSTMENT.replace(r#""by": "hz-hrss""#, r#""by": "hz-amr""#),
+    );
+    let refused = apply(&journal, &by_other);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("contractor `c-hz-cloud`")
+            && stderr(&refused).contains("(Art. 36)"),
+        "{}",
+        stderr(&refused)
+    );
+    let end = write(dir.path(), "end.json", END_ENTRUSTMENT);
+    let out = apply(&journal, &end);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // From the end of its entrustment the contractor owes disposal of the
+    // data it held, while the department's grant runs on.
+    let disposals = |format: &str| {
+        govshare(&[
+            "disposals",
+            "--registry",
+            REGISTRY,
+            "--journal",
+            &journal,
+            "--at",
+            "2026-05-07T09:00:00+08:00",
+            "--format",
+            format,
+        ])
+    };
+    let text = disposals("text");
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    let text = stdout(&text);
+    assert!(
+        text.contains("contractor c-hz-cloud of hz-hrss (contract HT-2026-001) holds ent-reg")
+            && text.contains("after entrustment_ended at 2026-05-06T09:00:00+08:00"),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&disposals("json"))).unwrap();
+    let holders: Vec<(&str, &str)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["holder"].as_str().unwrap(),
+                e["holder_kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(holders.contains(&("c-hz-cloud", "contractor")), "{json}");
+    // A contract past its end whose entrustment is on record is an error of
+    // `check`; once ended through the journal it is not.
+    let late = govshare(&[
+        "check",
+        "--registry",
+        REGISTRY,
+        "--at",
+        "2027-01-02T00:00:00+08:00",
+    ]);
+    assert_eq!(late.status.code(), Some(1), "{}", stdout(&late));
+    assert!(
+        stdout(&late).contains("[CONTRACTOR-CONTRACT-ENDED]")
+            && stdout(&late).contains("contractor `c-hz-cloud`"),
+        "{}",
+        stdout(&late)
+    );
+    let settled = govshare(&[
+        "check",
+        "--registry",
+        REGISTRY,
+        "--journal",
+        &journal,
+        "--at",
+        "2027-01-02T00:00:00+08:00",
+    ]);
+    assert!(
+        !stdout(&settled).contains("CONTRACTOR-CONTRACT-ENDED"),
+        "{}",
+        stdout(&settled)
+    );
+    // A unified social credit code whose check character is wrong.
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(REGISTRY).unwrap()).unwrap();
+    v["contractors"][0]["uscc"] = "91330106MA2H0CLD15".into();
+    let bad = write(dir.path(), "bad-uscc.json", &v.to_string());
+    let out = govshare(&["check", "--registry", &bad, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "CONTRACTOR-BAD-USCC")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(finding["subject"]["kind"], "contractor");
+    assert_eq!(finding["articles"], serde_json::json!(["36"]));
+}
+
 const SUSPEND: &str = r#"{"at": "2026-03-01T09:00:00+08:00", "by": "hz-amr", "actor": "杭州市市场监督管理局", "reason": "超范围调用",
     "change": {"kind": "suspended", "grant": "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01",
                "violation": "scope_expansion", "correct_by": "2026-03-15T18:00:00+08:00"}}"#;

@@ -45,8 +45,8 @@ use govshare::{Engine, Registry, UsageRequest};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-/// The rule catalog of DESIGN §3, in catalog order.
-const CATALOG: [&str; 20] = [
+/// The rule catalog of DESIGN §3 and §8, in catalog order.
+const CATALOG: [&str; 21] = [
     "GS-UNKNOWN-REQUESTER",
     "GS-NOT-PUBLISHED",
     "GS-NOT-SHARED",
@@ -60,6 +60,7 @@ const CATALOG: [&str; 20] = [
     "GS-SCOPE-EXPANSION",
     "GS-PURPOSE-CHANGE",
     "GS-THIRD-PARTY",
+    "GS-PROCESSOR-NOT-ENTRUSTED",
     "GS-METHOD-NOT-GRANTED",
     "GS-NOT-YET-VALID",
     "GS-PERIOD-ENDED",
@@ -72,6 +73,7 @@ const CATALOG: [&str; 20] = [
 const PERMIT: &str = "GS-PERMIT";
 const RECORD_USE: &str = "GS-OBL-RECORD-USE";
 const DISPOSE: &str = "GS-OBL-DISPOSE";
+const SUPERVISE: &str = "GS-OBL-SUPERVISE-PROCESSOR";
 const DEFAULT_REGISTRY: &str = "registry.json";
 
 /// Fewer cases than this means cases were lost.
@@ -392,9 +394,15 @@ fn check_envelope(d: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// Checks a decision in the wire format against a case; returns the
-/// problems found.
-fn check_decision(d: &Value, e: &Expect) -> Vec<String> {
+/// Whether a request's text names a `processor` (a contractor acting for
+/// the requester, DESIGN §8).
+fn names_processor(text: &str) -> bool {
+    serde_json::from_str::<Value>(text).is_ok_and(|v| v.get("processor").is_some())
+}
+
+/// Checks a decision in the wire format against a case (whose request
+/// names a processor or not); returns the problems found.
+fn check_decision(d: &Value, e: &Expect, processor: bool) -> Vec<String> {
     let mut out = Vec::new();
     check_envelope(d, &mut out);
     let reasons = &d["reasons"];
@@ -499,9 +507,15 @@ fn check_decision(d: &Value, e: &Expect) -> Vec<String> {
             if rules != [PERMIT] {
                 out.push(format!("an allow must have exactly one reason, {PERMIT}"));
             }
-            if obligation_ids != [RECORD_USE, DISPOSE] {
+            // Through a processor, the duty to supervise it comes too.
+            let want: &[&str] = if processor {
+                &[RECORD_USE, DISPOSE, SUPERVISE]
+            } else {
+                &[RECORD_USE, DISPOSE]
+            };
+            if obligation_ids != want {
                 out.push(format!(
-                    "an allow must carry [{RECORD_USE}, {DISPOSE}], got {obligation_ids:?}"
+                    "an allow must carry {want:?}, got {obligation_ids:?}"
                 ));
             }
         }
@@ -597,7 +611,7 @@ fn run_api(engine: &Engine, registry: &Registry, case: &Case) -> (Option<Value>,
         (Ok(request), false) => {
             let decision = engine.evaluate(&request, registry);
             let value = serde_json::to_value(&decision).expect("a decision serializes");
-            let mut out = check_decision(&value, &case.expect);
+            let mut out = check_decision(&value, &case.expect, names_processor(&case.text));
             // The typed accessors must agree with the wire format.
             let rule_ids: Vec<String> = decision
                 .rule_ids()
@@ -727,7 +741,11 @@ fn run_cli_case(case: &Case, api: Option<&Value>) -> Vec<String> {
             return out;
         }
     };
-    out.extend(check_decision(&value, &case.expect));
+    out.extend(check_decision(
+        &value,
+        &case.expect,
+        names_processor(&case.text),
+    ));
     if let Some(api) = api
         && without_envelope(api) != without_envelope(&value)
     {

@@ -1,8 +1,9 @@
-//! The decision cache is exact: on generated registries, requests, times
-//! (every time boundary of the records, one microsecond either side, and
-//! sub-microsecond instants) and changes to the records between requests,
-//! an engine with the cache and one without give the same decisions, ids
-//! and decision times aside.
+//! The decision cache is exact: on generated registries (with contractors
+//! entrusted by the requesters), requests (some through a processor), times
+//! (every time boundary of the records, contracts included, one
+//! microsecond either side, and sub-microsecond instants) and changes to
+//! the records between requests, an engine with the cache and one without
+//! give the same decisions, ids and decision times aside.
 //!
 //! One cached engine serves every case, so entries made on one registry
 //! are looked up again on the next: a stale entry would show as a
@@ -23,8 +24,8 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Duration, FixedOffset};
 use govshare::lifecycle::{Change, Transition};
 use govshare::{
-    CacheLimits, Dataset, DatasetId, Decision, Department, DepartmentId, Engine, FactError,
-    FactSource, Grant, GrantId, PurposeVocabulary, Registry, UsageRequest,
+    CacheLimits, Contractor, ContractorId, Dataset, DatasetId, Decision, Department, DepartmentId,
+    Engine, FactError, FactSource, Grant, GrantId, PurposeVocabulary, Registry, UsageRequest,
 };
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -34,6 +35,8 @@ const ITEMS: [&str; 4] = ["i0", "i1", "i2", "i3"];
 const PURPOSES: [&str; 6] = ["a", "a.b", "a.b.c", "a.z", "x", "y"];
 const REQUESTERS: [&str; 5] = ["r0", "r1", "r2", "r3", "ghost"];
 const DATASETS: [&str; 6] = ["ds0", "ds1", "ds2", "ds3", "ds4", "nods"];
+const ACTIVITIES: [&str; 3] = ["storage", "processing", "operation"];
+const PROCESSORS: [&str; 4] = ["c0", "c1", "c2", "c-ghost"];
 
 fn cached() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
@@ -236,9 +239,98 @@ fn grant_json(i: usize, g: &GrantSpec) -> Value {
     v
 }
 
+/// A contractor entry: its department (a requester), the datasets and
+/// activities it is entrusted with (or those of a grant's requester and
+/// dataset, so that it holds the grant's data), its contract's period and
+/// agreement, its recorded entrustment and end, and a disposal receipt for
+/// the first grant of its department.
+#[derive(Debug, Clone)]
+struct ContractorSpec {
+    mirror: Option<usize>,
+    department: usize,
+    datasets: Vec<&'static str>,
+    activities: Vec<&'static str>,
+    from: u32,
+    until: u32,
+    agreement: bool,
+    entrusted: Option<u32>,
+    ended: Option<u32>,
+    disposed: Option<u32>,
+}
+
+fn contractor_spec() -> impl Strategy<Value = ContractorSpec> {
+    (
+        (
+            prop::option::weighted(0.6, 0usize..5),
+            0usize..4,
+            subsequence(&DATASETS[..5], 1..3),
+        ),
+        (
+            subsequence(&ACTIVITIES[..], 1..=3),
+            prop::bool::weighted(0.8),
+        ),
+        (0u32..20, 1u32..30),
+        (
+            prop::option::weighted(0.3, 0u32..10),
+            prop::option::weighted(0.3, 0u32..20),
+            prop::option::weighted(0.2, 0u32..40),
+        ),
+    )
+        .prop_map(
+            |(
+                (mirror, department, datasets),
+                (activities, agreement),
+                (from, len),
+                (entrusted, ended, disposed),
+            )| {
+                let entrusted = entrusted.map(|d| from + d);
+                ContractorSpec {
+                    mirror,
+                    department,
+                    datasets,
+                    activities,
+                    from,
+                    until: from + len,
+                    agreement,
+                    entrusted,
+                    ended: ended.map(|d| entrusted.unwrap_or(from) + d),
+                    disposed,
+                }
+            },
+        )
+}
+
+fn contractor_json(i: usize, c: &ContractorSpec, grants: &[GrantSpec]) -> Value {
+    let mirrored = c.mirror.and_then(|k| grants.get(k % grants.len().max(1)));
+    let (department, datasets) = match mirrored {
+        Some(g) => (g.requester, vec![DATASETS[g.dataset]]),
+        None => (c.department, c.datasets.clone()),
+    };
+    let by = REQUESTERS[department];
+    let mut history = Vec::new();
+    if let Some(at) = c.entrusted {
+        history.push(json!({"at": text(slot(at)), "by": by, "change": {"kind": "entrusted"}}));
+    }
+    if let Some(at) = c.ended {
+        history.push(json!({"at": text(slot(at)), "by": by, "change": {"kind": "ended"}}));
+    }
+    let mut v = json!({"id": format!("c{i}"), "name": "某公司", "uscc": "91330106MA2H0CLD14",
+        "department": by,
+        "contract": {"id": format!("HT-{i}"), "valid_from": text(slot(c.from)),
+                     "valid_until": text(slot(c.until)), "security_agreement": c.agreement},
+        "datasets": datasets, "activities": c.activities, "history": history});
+    let held = grants.iter().position(|g| g.requester == department);
+    if let (Some(at), Some(g)) = (c.disposed, held) {
+        v["disposals"] = json!([{"grant": format!("g{g}"), "method": "delete",
+            "at": text(slot(at)), "attested_by": "安全员"}]);
+    }
+    v
+}
+
 #[derive(Debug, Clone)]
 struct WorldSpec {
     grants: Vec<GrantSpec>,
+    contractors: Vec<ContractorSpec>,
     vocabulary: bool,
     /// When ds2 is withdrawn.
     withdrawn: u32,
@@ -249,16 +341,20 @@ struct WorldSpec {
 fn world_spec() -> impl Strategy<Value = WorldSpec> {
     (
         prop::collection::vec(grant_spec(), 1..5),
+        prop::collection::vec(contractor_spec(), 0..4),
         any::<bool>(),
         0u32..40,
         select(&["330106", "330200"][..]),
     )
-        .prop_map(|(grants, vocabulary, withdrawn, r1_region)| WorldSpec {
-            grants,
-            vocabulary,
-            withdrawn,
-            r1_region,
-        })
+        .prop_map(
+            |(grants, contractors, vocabulary, withdrawn, r1_region)| WorldSpec {
+                grants,
+                contractors,
+                vocabulary,
+                withdrawn,
+                r1_region,
+            },
+        )
 }
 
 fn registry_json(w: &WorldSpec) -> Value {
@@ -294,7 +390,9 @@ fn registry_json(w: &WorldSpec) -> Value {
             dataset("ds3", "p-gone", json!({})),
             dataset("ds4", "p0", json!({"secret": "work_secret"}))
         ],
-        "grants": w.grants.iter().enumerate().map(|(i, g)| grant_json(i, g)).collect::<Vec<_>>()
+        "grants": w.grants.iter().enumerate().map(|(i, g)| grant_json(i, g)).collect::<Vec<_>>(),
+        "contractors": w.contractors.iter().enumerate()
+            .map(|(i, c)| contractor_json(i, c, &w.grants)).collect::<Vec<_>>()
     });
     if w.vocabulary {
         v["purposes"] = json!(
@@ -309,39 +407,55 @@ fn registry_json(w: &WorldSpec) -> Value {
 
 #[derive(Debug, Clone)]
 struct RequestSpec {
+    /// Ask for a grant's requester and dataset rather than `requester` and
+    /// `dataset`.
+    mirror: Option<usize>,
     requester: usize,
     dataset: usize,
     grant: Option<usize>,
     action: usize,
     purpose: &'static str,
     items: Vec<&'static str>,
+    processor: Option<&'static str>,
 }
 
 fn request_spec() -> impl Strategy<Value = RequestSpec> {
     (
-        (0usize..5, 0usize..6),
+        (prop::option::weighted(0.5, 0usize..5), 0usize..5, 0usize..6),
         prop::option::of(0usize..6),
         0usize..4,
         select(&PURPOSES[..]),
         subsequence(&ITEMS[..], 1..4),
+        prop::option::weighted(0.5, select(&PROCESSORS[..])),
     )
         .prop_map(
-            |((requester, dataset), grant, action, purpose, items)| RequestSpec {
-                requester,
-                dataset,
-                grant,
-                action,
-                purpose,
-                items,
+            |((mirror, requester, dataset), grant, action, purpose, items, processor)| {
+                RequestSpec {
+                    mirror,
+                    requester,
+                    dataset,
+                    grant,
+                    action,
+                    purpose,
+                    items,
+                    processor,
+                }
             },
         )
 }
 
-fn request(r: &RequestSpec, at: DateTime<FixedOffset>) -> UsageRequest {
-    let mut v = json!({"requester": REQUESTERS[r.requester], "dataset": DATASETS[r.dataset],
+fn request(r: &RequestSpec, w: &WorldSpec, at: DateTime<FixedOffset>) -> UsageRequest {
+    let (requester, dataset) = match r.mirror.and_then(|k| w.grants.get(k % w.grants.len())) {
+        Some(g) => (g.requester, g.dataset),
+        None => (r.requester, r.dataset),
+    };
+    let mut v = json!({"requester": REQUESTERS[requester], "dataset": DATASETS[dataset],
         "purpose": r.purpose, "items": r.items, "at": text(at)});
     if let Some(g) = r.grant {
         v["grant"] = json!(format!("g{g}"));
+    }
+    if let Some(p) = r.processor {
+        v["processor"] = json!(p);
     }
     match r.action {
         0 => {
@@ -381,6 +495,12 @@ fn times(w: &WorldSpec) -> Vec<DateTime<FixedOffset>> {
             History::Renewed { at, until } => slots.extend([*at, *until]),
             History::Amended { at, .. } => slots.push(*at),
         }
+    }
+    for c in &w.contractors {
+        slots.extend([c.from, c.until]);
+        slots.extend(c.entrusted);
+        slots.extend(c.ended);
+        slots.extend(c.disposed);
     }
     slots.sort_unstable();
     slots.dedup();
@@ -450,6 +570,22 @@ impl FactSource for Copies<'_> {
     fn purposes(&self) -> Result<Option<Cow<'_, PurposeVocabulary>>, FactError> {
         Ok(self.0.purpose_vocabulary().cloned().map(Cow::Owned))
     }
+    fn contractor(&self, id: &ContractorId) -> Result<Option<Cow<'_, Contractor>>, FactError> {
+        Ok(self.0.get_contractor(id).cloned().map(Cow::Owned))
+    }
+    fn contractors_of(
+        &self,
+        department: &DepartmentId,
+        dataset: &DatasetId,
+    ) -> Result<Vec<Cow<'_, Contractor>>, FactError> {
+        Ok(self
+            .0
+            .iter_contractors_of(department)
+            .filter(|c| c.datasets.contains(dataset))
+            .cloned()
+            .map(Cow::Owned)
+            .collect())
+    }
 }
 
 /// A change to one record between requests.
@@ -469,6 +605,14 @@ enum Edit {
     Vocabulary,
     /// ds0 becomes conditional on the region of Hangzhou.
     Scope,
+    /// Contractor `i`'s data-security agreement is signed or withdrawn.
+    Agreement { contractor: usize },
+    /// Contractor `i` is entrusted with one more activity, or one fewer.
+    Activities { contractor: usize },
+    /// Contractor `i`'s contract ends a day after it starts.
+    Shorten { contractor: usize },
+    /// Contractor `i`'s entrustment is ended on record at slot `at`.
+    End { contractor: usize, at: u32 },
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -482,6 +626,20 @@ fn edit() -> impl Strategy<Value = Edit> {
         Just(Edit::Move),
         Just(Edit::Vocabulary),
         Just(Edit::Scope),
+        (0usize..4).prop_map(|contractor| Edit::Agreement { contractor }),
+        (0usize..4).prop_map(|contractor| Edit::Activities { contractor }),
+        (0usize..4).prop_map(|contractor| Edit::Shorten { contractor }),
+        (0usize..4, 0u32..40).prop_map(|(contractor, at)| Edit::End { contractor, at }),
+    ]
+}
+
+/// A change to a contractor entry only.
+fn contractor_edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (0usize..4).prop_map(|contractor| Edit::Agreement { contractor }),
+        (0usize..4).prop_map(|contractor| Edit::Activities { contractor }),
+        (0usize..4).prop_map(|contractor| Edit::Shorten { contractor }),
+        (0usize..4, 0u32..40).prop_map(|(contractor, at)| Edit::End { contractor, at }),
     ]
 }
 
@@ -523,6 +681,58 @@ fn apply(v: &mut Value, e: &Edit) {
             v["datasets"][0]["sharing"] = json!({"class": "conditional", "scope": "本市", "uses": ["a"],
                 "conditions": {"regions": ["330100"]}});
         }
+        Edit::Agreement { contractor } => {
+            let contractors = v["contractors"].as_array_mut().unwrap();
+            let n = contractors.len();
+            if n > 0 {
+                let c = &mut contractors[contractor % n]["contract"]["security_agreement"];
+                *c = json!(c != true);
+            }
+        }
+        Edit::Shorten { contractor } => {
+            let contractors = v["contractors"].as_array_mut().unwrap();
+            let n = contractors.len();
+            if n > 0 {
+                let contract = &mut contractors[contractor % n]["contract"];
+                let from =
+                    DateTime::parse_from_rfc3339(contract["valid_from"].as_str().unwrap()).unwrap();
+                contract["valid_until"] = json!(text(from + Duration::days(1)));
+            }
+        }
+        Edit::End { contractor, at } => {
+            let contractors = v["contractors"].as_array_mut().unwrap();
+            let n = contractors.len();
+            if n > 0 {
+                let c = &mut contractors[contractor % n];
+                let by = c["department"].clone();
+                let history = c["history"].as_array_mut().unwrap();
+                // One end at most, after the entrustment.
+                if history.iter().all(|e| e["change"]["kind"] != "ended") {
+                    let after = history
+                        .iter()
+                        .map(|e| DateTime::parse_from_rfc3339(e["at"].as_str().unwrap()).unwrap())
+                        .max();
+                    let end = slot(*at).max(after.unwrap_or(slot(0)));
+                    history.push(json!({"at": text(end), "by": by, "change": {"kind": "ended"}}));
+                }
+            }
+        }
+        Edit::Activities { contractor } => {
+            let contractors = v["contractors"].as_array_mut().unwrap();
+            let n = contractors.len();
+            if n > 0 {
+                let a = contractors[contractor % n]["activities"]
+                    .as_array_mut()
+                    .unwrap();
+                if a.len() > 1 {
+                    a.pop();
+                } else if a[0] == "storage" {
+                    a.push(json!("operation"));
+                } else {
+                    a.push(json!("storage"));
+                }
+            }
+        }
     }
 }
 
@@ -534,25 +744,74 @@ proptest! {
         world in world_spec(),
         requests in prop::collection::vec(request_spec(), 1..6),
         edits in prop::collection::vec(edit(), 0..3),
+        pivots in prop::collection::vec(any::<prop::sample::Index>(), 6),
     ) {
         let mut doc = registry_json(&world);
         let times = times(&world);
         for round in 0..=edits.len() {
             let registry = Registry::from_json_str(&doc.to_string()).unwrap();
-            for r in &requests {
+            for (r, pivot) in requests.iter().zip(&pivots) {
+                // The entry a round leaves for a request is the one of its
+                // last time; the next round, after an edit, asks at that
+                // time first, so a key that misses what the edit changed
+                // answers from the entry made before it.
+                let pivot = request(r, &world, times[pivot.index(times.len())]);
+                if round > 0 {
+                    agree(&pivot, &registry)?;
+                }
                 // Forward, then backward: each entry is looked up from
                 // both sides of its interval.
                 for at in times.iter().chain(times.iter().rev()) {
-                    let req = request(r, *at);
+                    let req = request(r, &world, *at);
                     agree(&req, &registry)?;
                     if round == 0 && at.timestamp_subsec_nanos() == 0 {
                         agree(&req, &Copies(&registry))?;
                     }
                 }
+                agree(&pivot, &registry)?;
             }
             if let Some(e) = edits.get(round) {
                 apply(&mut doc, e);
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The same over worlds whose requests ask for a grant's requester and
+    /// dataset, and whose edits change contractor entries only: what a
+    /// decision reads of its processor and of the contractors holding the
+    /// data is in its key.
+    #[test]
+    fn contractor_changes_reach_cached_decisions(
+        world in world_spec(),
+        requests in prop::collection::vec(request_spec(), 1..4),
+        edits in prop::collection::vec(contractor_edit(), 1..4),
+    ) {
+        let mut doc = registry_json(&world);
+        let times = times(&world);
+        let requests: Vec<RequestSpec> = requests
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| RequestSpec { mirror: Some(r.mirror.unwrap_or(i)), ..r })
+            .collect();
+        let mut previous = Registry::from_json_str(&doc.to_string()).unwrap();
+        for e in &edits {
+            apply(&mut doc, e);
+            let registry = Registry::from_json_str(&doc.to_string()).unwrap();
+            // At every time, the registry before the edit and then the one
+            // after it: the second is answered from the entry the first
+            // made, unless its key sees what the edit changed.
+            for r in &requests {
+                for at in &times {
+                    let req = request(r, &world, *at);
+                    agree(&req, &previous)?;
+                    agree(&req, &registry)?;
+                }
+            }
+            previous = registry;
         }
     }
 }
@@ -642,6 +901,89 @@ fn transitions_between_requests() {
     check(&registry);
     let after = cached().decision_cache_stats().unwrap();
     assert!(after.hits > before.hits, "the cache answered: {after:?}");
+}
+
+/// An entrustment, its end and the contractor's disposal receipt applied
+/// through transitions between requests through the processor and by the
+/// department alone: the cached engine sees each from its instant on,
+/// exactly as a fresh one does.
+#[test]
+fn entrustments_between_requests() {
+    let mut registry =
+        Registry::from_json_str(include_str!("../examples/data/registry.json")).unwrap();
+    let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+    let ask = |at: &str, processor: bool| {
+        let mut v = json!({"requester": "hz-hrss", "dataset": "ent-reg", "action": "use",
+            "purpose": "social-insurance.enrollment-check", "items": ["uscc"], "at": at});
+        if processor {
+            v["processor"] = json!("c-test");
+        }
+        UsageRequest::from_json(&v.to_string()).unwrap()
+    };
+    let times = [
+        "2026-03-02T09:59:59.999999+08:00",
+        "2026-03-02T10:00:00+08:00",
+        "2026-03-02T10:00:00.000001+08:00",
+        "2026-03-31T23:59:59.999999+08:00",
+        "2026-04-01T00:00:00+08:00",
+        "2026-04-02T10:00:00+08:00",
+        "2026-04-02T10:00:00.000001+08:00",
+    ];
+    let check = |registry: &Registry| {
+        for t in times {
+            for processor in [true, false] {
+                let req = ask(t, processor);
+                let fresh = uncached().evaluate(&req, registry);
+                for _ in 0..2 {
+                    let c = cached().evaluate(&req, registry);
+                    assert_eq!(comparable(&c), comparable(&fresh), "{}", req.to_json());
+                }
+            }
+        }
+    };
+    check(&registry);
+    let by = DepartmentId::new("hz-hrss").unwrap();
+    let contractor: Contractor = serde_json::from_value(json!({"id": "c-test",
+        "name": "某公司", "uscc": "91330106MA2H0CLD14", "department": "hz-hrss",
+        "contract": {"id": "HT-T", "valid_from": "2026-01-01T00:00:00+08:00",
+                     "valid_until": "2027-01-01T00:00:00+08:00", "security_agreement": true},
+        "datasets": ["ent-reg"], "activities": ["processing"]}))
+    .unwrap();
+    let contractor_id = contractor.id.clone();
+    for (t, change) in [
+        (
+            "2026-03-02T10:00:00+08:00",
+            Change::ContractorEntrusted {
+                contractor: Box::new(contractor),
+            },
+        ),
+        (
+            "2026-04-01T00:00:00+08:00",
+            Change::EntrustmentEnded {
+                contractor: contractor_id.clone(),
+            },
+        ),
+        (
+            "2026-04-02T10:00:00+08:00",
+            Change::ContractorDisposalRecorded {
+                contractor: contractor_id.clone(),
+                grant: "6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e01".parse().unwrap(),
+                method: govshare::DisposalMethod::Delete,
+                attested_by: "安全员".into(),
+            },
+        ),
+    ] {
+        registry
+            .apply(&Transition::new(
+                at(t),
+                by.clone(),
+                "数据管理处",
+                "委托",
+                change,
+            ))
+            .unwrap();
+        check(&registry);
+    }
 }
 
 /// With local policies the cache is not used: a forbid may compare `at`

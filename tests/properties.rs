@@ -285,6 +285,183 @@ fn case() -> impl Strategy<Value = (Value, Value)> {
         })
 }
 
+const ACTIVITIES: [&str; 3] = ["storage", "processing", "operation"];
+
+/// A contractor entry (Art. 36) for the generated registry: of one of the
+/// departments, entrusted with the dataset or another entry, some
+/// activities, a contract period among the grants', with or without a
+/// data-security agreement, now and then entrusted later and ended through
+/// its history.
+fn contractor(id: usize) -> impl Strategy<Value = Value> {
+    (
+        0..4usize,
+        prop::bool::weighted(0.85),
+        subsequence(&ACTIVITIES[..], 1..=ACTIVITIES.len()),
+        (-400i64..4000, 1i64..6000, 0..4usize),
+        prop::bool::weighted(0.85),
+        prop::option::weighted(0.25, 0i64..3000),
+        prop::option::weighted(0.25, 0i64..3000),
+    )
+        .prop_map(
+            move |(department, on_ds, activities, (from, len, off), agreement, entrusted, ended)| {
+                let by = format!("d{department}");
+                let mut history = Vec::new();
+                let mut last = from;
+                if let Some(e) = entrusted {
+                    last = from + e;
+                    history.push(json!({"at": instant(last, off), "by": by, "change": {"kind": "entrusted"}}));
+                }
+                if let Some(e) = ended {
+                    // Never dated past the clock that loads it.
+                    let at = (last + e).min(8000);
+                    history.push(json!({"at": instant(at, off + 2), "by": by, "change": {"kind": "ended"}}));
+                }
+                json!({"id": format!("c{id}"), "name": format!("公司{id}"), "uscc": "91330106MA2H0CLD14",
+                       "department": by,
+                       "contract": {"id": format!("HT-{id}"), "valid_from": instant(from, off),
+                                    "valid_until": instant(from + len, off + 1),
+                                    "security_agreement": agreement},
+                       "datasets": [if on_ds { "ds" } else { "ds-other" }],
+                       "activities": activities, "history": history})
+            },
+        )
+}
+
+/// A case whose request names a processor: one of the generated
+/// contractors, often fitted to the request (the requester's, entrusted
+/// with the dataset and an activity covering the action, with a contract
+/// around the time of use and a security agreement, each fitted or not on
+/// its own), or an id no contractor has.
+fn processor_case() -> impl Strategy<Value = (Value, Value)> {
+    (
+        case(),
+        prop::collection::vec(any::<u8>(), 1..=3).prop_flat_map(|seeds| {
+            seeds
+                .into_iter()
+                .enumerate()
+                .map(|(i, _)| contractor(i))
+                .collect::<Vec<_>>()
+        }),
+        0..8usize,
+        prop::collection::vec(prop::bool::weighted(0.85), 5),
+        (1i64..3000, 1i64..3000),
+    )
+        .prop_map(
+            |((mut reg, mut req), mut contractors, pick, fit, (before, after))| {
+                let mut other = reg["datasets"][0].clone();
+                other["id"] = json!("ds-other");
+                reg["datasets"].as_array_mut().unwrap().push(other);
+                let n = contractors.len();
+                let processor = if pick == 7 {
+                    "c-ghost".to_owned()
+                } else {
+                    let c = &mut contractors[pick % n];
+                    let requester = req["requester"].as_str().unwrap().to_owned();
+                    let registered = reg["departments"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|d| d["id"] == requester.as_str());
+                    if fit[0] && registered {
+                        c["department"] = json!(requester);
+                        for e in c["history"].as_array_mut().unwrap() {
+                            e["by"] = json!(requester);
+                        }
+                    }
+                    if fit[1] {
+                        let at = time(&req["at"]);
+                        c["contract"]["valid_from"] =
+                            json!((at - chrono::Duration::hours(before)).to_rfc3339());
+                        c["contract"]["valid_until"] =
+                            json!((at + chrono::Duration::hours(after)).to_rfc3339());
+                    }
+                    let dataset = req["dataset"].as_str().unwrap();
+                    if fit[2] && (dataset == "ds" || dataset == "ds-other") {
+                        c["datasets"] = json!([dataset]);
+                    }
+                    let activities = c["activities"].as_array_mut().unwrap();
+                    if fit[3] && !activities.iter().any(|a| a == "processing") {
+                        activities.push(json!("processing"));
+                    }
+                    if fit[4] {
+                        c["contract"]["security_agreement"] = json!(true);
+                    }
+                    c["id"].as_str().unwrap().to_owned()
+                };
+                reg["contractors"] = json!(contractors);
+                req["processor"] = json!(processor);
+                (reg, req)
+            },
+        )
+}
+
+/// The conditions of Art. 36 a request's processor fails, worked out from
+/// the JSON alone, in the order the rule's facts name them.
+fn processor_fails(registry: &Value, request: &Value) -> Vec<&'static str> {
+    let id = request["processor"].as_str().unwrap();
+    let Some(c) = registry["contractors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["id"] == id)
+    else {
+        return vec!["not_a_contractor"];
+    };
+    let mut failed = Vec::new();
+    if c["department"] != request["requester"] {
+        failed.push("other_requester");
+    }
+    if !strings(&c["datasets"]).contains(request["dataset"].as_str().unwrap()) {
+        failed.push("dataset_not_entrusted");
+    }
+    let activities = strings(&c["activities"]);
+    let covered = match request["action"].as_str().unwrap() {
+        "access" => activities.contains("processing") || activities.contains("operation"),
+        "use" => activities.contains("processing"),
+        _ => false,
+    };
+    if !covered {
+        failed.push("activity_not_covering");
+    }
+    // In force from the contract's start, no earlier than the recorded
+    // entrustment, until the contract's end or the recorded end of the
+    // entrustment once that has come.
+    let at = time(&request["at"]);
+    let event = |kind: &str| {
+        c["history"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|e| e["change"]["kind"] == kind)
+            .map(|e| time(&e["at"]))
+    };
+    let mut from = time(&c["contract"]["valid_from"]);
+    let mut until = time(&c["contract"]["valid_until"]);
+    if let Some(e) = event("entrusted") {
+        from = from.max(e);
+    }
+    if let Some(e) = event("ended").filter(|e| *e <= at) {
+        until = until.min(e);
+    }
+    if !(from <= at && at < until) {
+        failed.push("contract_not_in_force");
+    }
+    if c["contract"]["security_agreement"] != true {
+        failed.push("no_security_agreement");
+    }
+    failed
+}
+
+/// A decision's rule ids without the processor's.
+fn without_processor_rule(decision: &Decision) -> Vec<String> {
+    decision
+        .rule_ids()
+        .into_iter()
+        .filter(|r| *r != "GS-PROCESSOR-NOT-ENTRUSTED")
+        .map(str::to_owned)
+        .collect()
+}
+
 fn load(registry: &Value) -> Registry {
     Registry::from_json_str(&registry.to_string()).unwrap()
 }
@@ -704,6 +881,59 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<Decision>(&decision.to_json()).unwrap(), decision);
     }
 
+    /// A processor adds a condition and takes nothing away: every other
+    /// rule judges the request as the requester's, against the same grant,
+    /// so a request through a processor is never allowed where the
+    /// requester alone is denied (Art. 36).
+    #[test]
+    fn a_processor_never_allows_where_the_requester_alone_is_denied((reg, req) in processor_case()) {
+        let registry = load(&reg);
+        let through = engine().evaluate(&parse(&req), &registry);
+        let mut alone_req = req.clone();
+        alone_req.as_object_mut().unwrap().remove("processor");
+        let alone = engine().evaluate(&parse(&alone_req), &registry);
+        if through.is_allow() {
+            prop_assert!(alone.is_allow(), "allowed through {} but not alone: {:?}", req["processor"], alone.rule_ids());
+        }
+        prop_assert_eq!(through.grant(), alone.grant());
+        if alone.is_allow() {
+            prop_assert!(
+                through.is_allow() || through.rule_ids() == ["GS-PROCESSOR-NOT-ENTRUSTED"],
+                "{:?}", through.rule_ids()
+            );
+        } else {
+            prop_assert_eq!(without_processor_rule(&through), without_processor_rule(&alone));
+        }
+    }
+
+    /// The processor's rule fires exactly when a condition of its
+    /// entrustment fails, and its facts name each that does; an allow
+    /// through a processor lies inside its contract's period and carries
+    /// the duty to supervise it.
+    #[test]
+    fn a_processor_acts_only_within_its_entrustment_and_period((reg, req) in processor_case()) {
+        let decision = engine().evaluate(&parse(&req), &load(&reg));
+        let failed = processor_fails(&reg, &req);
+        let reason = decision
+            .reasons()
+            .iter()
+            .find(|r| r.rule == "GS-PROCESSOR-NOT-ENTRUSTED");
+        prop_assert_eq!(reason.is_some(), !failed.is_empty(), "{:?} {:?}", failed, decision.rule_ids());
+        if let Some(r) = reason {
+            prop_assert_eq!(&r.facts["failed"], &json!(failed));
+            prop_assert_eq!(&r.facts["processor"], &req["processor"]);
+        }
+        let ids: Vec<&str> = decision.obligations().iter().map(|o| o.obligation.as_str()).collect();
+        if decision.is_allow() {
+            prop_assert!(failed.is_empty(), "allowed outside the entrustment: {:?}", failed);
+            prop_assert_eq!(ids, vec!["GS-OBL-RECORD-USE", "GS-OBL-DISPOSE", "GS-OBL-SUPERVISE-PROCESSOR"]);
+            let supervise = &decision.obligations()[2];
+            prop_assert_eq!(&supervise.facts["contractor"], &req["processor"]);
+        } else {
+            prop_assert!(!ids.contains(&"GS-OBL-SUPERVISE-PROCESSOR"));
+        }
+    }
+
     #[test]
     fn an_allow_always_carries_the_duty_to_record((reg, req) in case()) {
         let decision = engine().evaluate(&parse(&req), &load(&reg));
@@ -738,7 +968,35 @@ fn the_generators_reach_allows_and_every_rule() {
         allows >= 300,
         "only {allows} allows: the properties would test little"
     );
+    let mut failed_seen = BTreeSet::new();
+    let mut through = 0;
+    for _ in 0..2000 {
+        let (reg, req) = processor_case().new_tree(&mut runner).unwrap().current();
+        let d = engine().evaluate(&parse(&req), &load(&reg));
+        if d.is_allow() {
+            through += 1;
+        }
+        seen.extend(d.rule_ids().into_iter().map(str::to_owned));
+        failed_seen.extend(processor_fails(&reg, &req));
+    }
+    assert!(
+        through >= 60,
+        "only {through} allows through a processor: the properties would test little"
+    );
     for rule in govshare::StatutoryRule::CATALOG.map(|r| r.as_str()) {
         assert!(seen.contains(rule), "the generators never reach {rule}");
+    }
+    for code in [
+        "not_a_contractor",
+        "other_requester",
+        "dataset_not_entrusted",
+        "activity_not_covering",
+        "contract_not_in_force",
+        "no_security_agreement",
+    ] {
+        assert!(
+            failed_seen.contains(code),
+            "the generators never fail a processor by {code}"
+        );
     }
 }

@@ -45,9 +45,24 @@ fn grant_data(g: &Value) -> Value {
     g
 }
 
+/// A contractor entry with its contract's and history's instants also in
+/// nanoseconds.
+fn contractor_data(c: &Value) -> Value {
+    let mut c = c.clone();
+    add_ns(&mut c["contract"], "valid_from");
+    add_ns(&mut c["contract"], "valid_until");
+    if let Some(hs) = c.get_mut("history").and_then(Value::as_array_mut) {
+        for e in hs {
+            add_ns(e, "at");
+        }
+    }
+    c
+}
+
 /// The registry as an OPA user would load it as `data`: records indexed
 /// by id, the grants of each requester and dataset listed in id order,
-/// the purpose vocabulary as a set of codes, instants also in nanoseconds.
+/// the purpose vocabulary as a set of codes, contractors indexed by id,
+/// instants also in nanoseconds.
 pub fn data(registry: &Registry) -> Value {
     let doc: Value = serde_json::from_str(&registry.to_json()).unwrap();
     let mut departments = Map::new();
@@ -85,8 +100,15 @@ pub fn data(registry: &Registry) -> Value {
                 .sort_by(|a, b| a.as_str().cmp(&b.as_str()));
         }
     }
+    let contractors: Map<String, Value> = doc
+        .get("contractors")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|c| (c["id"].as_str().unwrap().to_owned(), contractor_data(c)))
+        .collect();
     let mut registry = json!({"departments": departments, "datasets": datasets,
-        "grants": grants, "pairs": pairs});
+        "grants": grants, "pairs": pairs, "contractors": contractors});
     if let Some(ps) = doc.get("purposes").and_then(Value::as_array) {
         let codes: Map<String, Value> = ps
             .iter()

@@ -6,12 +6,15 @@
 # consents, the approval, the withdrawal of the entry) and the conditions of
 # conditional sharing — and answers allow or deny with every broken rule id
 # and the facts each reason cites, explained against the grant with the
-# fewest broken rules (ties: the smallest id), as govshare does.
+# fewest broken rules (ties: the smallest id), as govshare does. A request
+# may name a processor, a contractor acting for the requester (Art. 36),
+# judged against its entry as it stood at `at`.
 #
 # The registry is the wire-format registry prepared the way an OPA user
 # would prepare data: departments, datasets and grants indexed by id, the
 # grants of each requester and dataset listed under `pairs` in id order,
-# the purpose vocabulary as a set of codes, and every instant given beside
+# the purpose vocabulary as a set of codes, contractors indexed by id, and
+# every instant given beside
 # its RFC 3339 text as nanoseconds since the epoch (`*_ns`). Obligations
 # (the disposal due date on the PRC working-day calendar) are not computed
 # here; govshare computes them.
@@ -183,6 +186,73 @@ request_reasons := array.concat(
 	array.concat(array.concat(r_secret, r_outside_scope), array.concat(r_use_not_permitted, r_unregistered)),
 )
 
+# --------------------------------------------------------------- processor
+
+# The contractor the request names as its processor, and its entrustment
+# as it stood at `at`: in force from the later of the contract's start and
+# the recorded entrustment, until the contract's end or the recorded end of
+# the entrustment once that has come.
+contractor := reg.contractors[input.processor]
+
+c_events(kind) := [e | some e in object.get(contractor, "history", []); e.change.kind == kind]
+
+c_from := {"text": e.at, "ns": e.at_ns} if {
+	es := c_events("entrusted")
+	count(es) > 0
+	e := es[0]
+	e.at_ns > contractor.contract.valid_from_ns
+} else := {"text": contractor.contract.valid_from, "ns": contractor.contract.valid_from_ns}
+
+c_until := {"text": e.at, "ns": e.at_ns} if {
+	es := c_events("ended")
+	count(es) > 0
+	e := es[0]
+	e.at_ns <= at
+	e.at_ns < contractor.contract.valid_until_ns
+} else := {"text": contractor.contract.valid_until, "ns": contractor.contract.valid_until_ns}
+
+c_in_force if {
+	c_from.ns <= at
+	at < c_until.ns
+}
+
+# access needs processing or operation, use needs processing, transfer is
+# never entrusted.
+c_covers if {
+	input.action == "access"
+	some a in contractor.activities
+	a in {"processing", "operation"}
+}
+
+c_covers if {
+	input.action == "use"
+	"processing" in contractor.activities
+}
+
+c_fails := array.concat(
+	array.concat(
+		["other_requester" | contractor.department != input.requester],
+		["dataset_not_entrusted" | not input.dataset in contractor.datasets],
+	),
+	array.concat(
+		array.concat(["activity_not_covering" | not c_covers], ["contract_not_in_force" | not c_in_force]),
+		["no_security_agreement" | not contractor.contract.security_agreement],
+	),
+)
+
+processor_reasons := [] if {
+	not input.processor
+} else := [{"rule": "GS-PROCESSOR-NOT-ENTRUSTED", "facts": {"processor": input.processor, "failed": ["not_a_contractor"]}}] if {
+	not contractor
+} else := [{"rule": "GS-PROCESSOR-NOT-ENTRUSTED", "facts": {
+	"processor": input.processor, "failed": c_fails, "department": contractor.department,
+	"contract": contractor.contract.id, "datasets": sorted(contractor.datasets),
+	"activities": sorted(contractor.activities), "valid_from": c_from.text, "valid_until": c_until.text,
+	"security_agreement": contractor.contract.security_agreement, "at": input.at,
+}}] if {
+	count(c_fails) > 0
+} else := []
+
 # --------------------------------------------------------------- candidates
 
 candidates := [input.grant] if {
@@ -267,7 +337,10 @@ granted_purposes(g) := {p | some p in purposes_at(g)} | consented(g, "purpose")
 
 grant_reasons(id) := array.concat(
 	array.concat(
-		array.concat(array.concat(g_other(g, id), g_scope(g)), array.concat(g_purpose(g), g_third(g))),
+		array.concat(
+			array.concat(g_other(g, id), g_scope(g)),
+			array.concat(g_purpose(g), array.concat(g_third(g), processor_reasons)),
+		),
 		array.concat(array.concat(g_method(g), g_not_yet(g)), array.concat(g_ended(g), g_purpose_ended(g))),
 	),
 	array.concat(array.concat(g_suspended(g, id), g_terminated(g, id)), g_disposed(g)),
@@ -378,5 +451,8 @@ decision := {
 	count(judged) > 0
 } else := {
 	"decision": "deny", "grant": null,
-	"reasons": array.concat(request_reasons, [{"rule": "GS-NO-GRANT", "facts": no_grant_facts}]),
+	"reasons": array.concat(
+		request_reasons,
+		array.concat([{"rule": "GS-NO-GRANT", "facts": no_grant_facts}], processor_reasons),
+	),
 }

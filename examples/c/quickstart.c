@@ -1,9 +1,10 @@
 /*
  * The main job of govshare, from C: load the bundled demo registry
- * (examples/data/registry.json), decide the five demo requests in
+ * (examples/data/registry.json), decide the six demo requests in
  * examples/data/requests/ (an allow, a scope expansion, a purpose change, an
- * ended period with its disposal obligation, a third-party transfer) and
- * print each decision. The same job as examples/quickstart.rs.
+ * ended period with its disposal obligation, a third-party transfer, a use
+ * through the department's contractor) and print each decision. The same
+ * job as examples/quickstart.rs.
  *
  * Build and run from the repository root (see README.md, "Use it from C"):
  *
@@ -82,6 +83,7 @@ int main(int argc, char **argv) {
         {"purpose change / 改变用途", "03-purpose-change.json"},
         {"ended period / 使用时限届满", "04-period-ended.json"},
         {"third-party transfer / 向第三方提供", "05-third-party.json"},
+        {"through a contractor / 受托方代为处理", "06-processor.json"},
     };
     char path[4096];
     int exit_code = 0;

@@ -68,7 +68,8 @@ pub struct Reason {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Obligation {
-    /// The obligation id: `GS-OBL-RECORD-USE` or `GS-OBL-DISPOSE`.
+    /// The obligation id: `GS-OBL-RECORD-USE`, `GS-OBL-DISPOSE` or
+    /// `GS-OBL-SUPERVISE-PROCESSOR`.
     pub obligation: ObligationId,
     /// Articles of the Regulation.
     pub articles: Vec<String>,
@@ -79,7 +80,10 @@ pub struct Obligation {
     /// Its particulars: for disposal, `method`, `due` (a date in China
     /// Standard Time, by the end of which disposal is owed, or `null` when
     /// the working-day calendar of that year is not loaded), `trigger`,
-    /// `triggered_at` and `within_working_days`.
+    /// `triggered_at`, `within_working_days` and `holders` (the requester
+    /// and each contractor holding the data, each with its own trigger and
+    /// due date); for supervising a processor, `contractor`, `contract`
+    /// and `valid_until`.
     pub facts: Map<String, Value>,
 }
 

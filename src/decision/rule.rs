@@ -37,6 +37,8 @@ pub enum StatutoryRule {
     PurposeChange,
     /// `GS-THIRD-PARTY` (Art. 25, 40(3)).
     ThirdParty,
+    /// `GS-PROCESSOR-NOT-ENTRUSTED` (Art. 36).
+    ProcessorNotEntrusted,
     /// `GS-METHOD-NOT-GRANTED` (Art. 20, 22).
     MethodNotGranted,
     /// `GS-NOT-YET-VALID` (Art. 20).
@@ -55,7 +57,7 @@ pub enum StatutoryRule {
 
 impl StatutoryRule {
     /// Every statutory rule, in catalog order.
-    pub const CATALOG: [StatutoryRule; 20] = [
+    pub const CATALOG: [StatutoryRule; 21] = [
         StatutoryRule::UnknownRequester,
         StatutoryRule::NotPublished,
         StatutoryRule::NotShared,
@@ -69,6 +71,7 @@ impl StatutoryRule {
         StatutoryRule::ScopeExpansion,
         StatutoryRule::PurposeChange,
         StatutoryRule::ThirdParty,
+        StatutoryRule::ProcessorNotEntrusted,
         StatutoryRule::MethodNotGranted,
         StatutoryRule::NotYetValid,
         StatutoryRule::PeriodEnded,
@@ -94,6 +97,7 @@ impl StatutoryRule {
             StatutoryRule::ScopeExpansion => "GS-SCOPE-EXPANSION",
             StatutoryRule::PurposeChange => "GS-PURPOSE-CHANGE",
             StatutoryRule::ThirdParty => "GS-THIRD-PARTY",
+            StatutoryRule::ProcessorNotEntrusted => "GS-PROCESSOR-NOT-ENTRUSTED",
             StatutoryRule::MethodNotGranted => "GS-METHOD-NOT-GRANTED",
             StatutoryRule::NotYetValid => "GS-NOT-YET-VALID",
             StatutoryRule::PeriodEnded => "GS-PERIOD-ENDED",
@@ -165,19 +169,28 @@ pub enum ObligationId {
     /// `GS-OBL-RECORD-USE` (Art. 29): record the use, keep it three years.
     RecordUse,
     /// `GS-OBL-DISPOSE` (Art. 27, 40(4)): dispose of the data as the
-    /// provider requires, by a date.
+    /// provider requires, by a date; every holder of the data, the
+    /// requester and the contractors holding it for the requester.
     Dispose,
+    /// `GS-OBL-SUPERVISE-PROCESSOR` (Art. 36): the requester supervises
+    /// the contractor that processed the data for it, within its contract.
+    SuperviseProcessor,
 }
 
 impl ObligationId {
     /// Every obligation.
-    pub const ALL: [ObligationId; 2] = [ObligationId::RecordUse, ObligationId::Dispose];
+    pub const ALL: [ObligationId; 3] = [
+        ObligationId::RecordUse,
+        ObligationId::Dispose,
+        ObligationId::SuperviseProcessor,
+    ];
 
     /// The stable id, such as `GS-OBL-DISPOSE`.
     pub fn as_str(self) -> &'static str {
         match self {
             ObligationId::RecordUse => "GS-OBL-RECORD-USE",
             ObligationId::Dispose => "GS-OBL-DISPOSE",
+            ObligationId::SuperviseProcessor => "GS-OBL-SUPERVISE-PROCESSOR",
         }
     }
 

@@ -4,10 +4,12 @@
 //!
 //! - the request without its `at`,
 //! - the content of what the decision reads: the candidate grants and the
-//!   catalog entry (by [`ContentDigest`]), the requester's level and region
-//!   (the only facts of a department a decision reads besides its id),
-//!   whether the provider is registered, and which of the stated purpose's
-//!   lineage the purpose vocabulary registers,
+//!   catalog entry (by [`ContentDigest`]), the contractor the request names
+//!   as its processor and every contractor of the requester entrusted with
+//!   the dataset (the holders a disposal duty names), the requester's level
+//!   and region (the only facts of a department a decision reads besides
+//!   its id), whether the provider is registered, and which of the stated
+//!   purpose's lineage the purpose vocabulary registers,
 //! - the engine's own policies and calendar, and
 //! - where `at` falls between the time boundaries of those records.
 //!
@@ -36,7 +38,7 @@ use super::explain::NamedGrantProblem;
 use super::request::UsageRequest;
 use crate::decision::Decision;
 use crate::digest::ContentDigest;
-use crate::model::{Dataset, Department, Grant, GrantChange, Level, RegionCode};
+use crate::model::{Contractor, Dataset, Department, Grant, GrantChange, Level, RegionCode};
 use crate::time::epoch_micros_ceil;
 
 /// The bounds of one of the engine's caches: at most `entries` entries
@@ -128,6 +130,12 @@ pub(crate) struct KeyRef<'a> {
     /// The candidate grants, in id order.
     pub grants: &'a [ContentDigest],
     pub named: Option<NamedGrantProblem>,
+    /// The contractor the request names as its processor, when one has
+    /// its id.
+    pub processor: Option<ContentDigest>,
+    /// The contractors of the requester entrusted with the dataset, in id
+    /// order.
+    pub holders: &'a [ContentDigest],
 }
 
 /// A key as stored.
@@ -140,6 +148,8 @@ pub(crate) struct DecisionKey {
     vocabulary: Option<u128>,
     grants: Box<[ContentDigest]>,
     named: Option<NamedGrantProblem>,
+    processor: Option<ContentDigest>,
+    holders: Box<[ContentDigest]>,
 }
 
 impl KeyRef<'_> {
@@ -152,6 +162,8 @@ impl KeyRef<'_> {
             vocabulary: self.vocabulary,
             grants: self.grants.into(),
             named: self.named,
+            processor: self.processor,
+            holders: self.holders.into(),
         }
     }
 
@@ -165,9 +177,15 @@ impl KeyRef<'_> {
             + r.purpose.as_str().len()
             + r.items.iter().map(|i| i.as_str().len() + 24).sum::<usize>()
             + r.recipient.as_ref().map_or(0, |x| x.as_str().len())
+            + r.processor.as_ref().map_or(0, |x| x.as_str().len())
             + std::mem::size_of_val(self.grants)
+            + std::mem::size_of_val(self.holders)
     }
 }
+
+/// The contractors a decision reads, as digests: the processor's and the
+/// holders'.
+type ContractorDigests<'a> = (Option<&'a ContentDigest>, &'a [ContentDigest]);
 
 /// Hashes the parts of a key, borrowed or owned alike; `at` is left out.
 #[expect(
@@ -183,6 +201,7 @@ fn hash_key<H: Hasher>(
     vocabulary: Option<u128>,
     grants: &[ContentDigest],
     named: Option<NamedGrantProblem>,
+    contractors: ContractorDigests<'_>,
 ) {
     request.requester.hash(h);
     request.dataset.hash(h);
@@ -192,12 +211,14 @@ fn hash_key<H: Hasher>(
     request.purpose.hash(h);
     request.items.hash(h);
     request.recipient.hash(h);
+    request.processor.hash(h);
     requester.hash(h);
     dataset.hash(h);
     provider_registered.hash(h);
     vocabulary.hash(h);
     grants.hash(h);
     named.hash(h);
+    contractors.hash(h);
 }
 
 /// The request without its `at`.
@@ -210,6 +231,7 @@ fn same_request(a: &UsageRequest, b: &UsageRequest) -> bool {
         && a.purpose == b.purpose
         && a.items == b.items
         && a.recipient == b.recipient
+        && a.processor == b.processor
 }
 
 impl Hash for KeyRef<'_> {
@@ -223,6 +245,7 @@ impl Hash for KeyRef<'_> {
             self.vocabulary,
             self.grants,
             self.named,
+            (self.processor.as_ref(), self.holders),
         );
     }
 }
@@ -238,6 +261,7 @@ impl Hash for DecisionKey {
             self.vocabulary,
             &self.grants,
             self.named,
+            (self.processor.as_ref(), &self.holders),
         );
     }
 }
@@ -251,6 +275,8 @@ impl PartialEq for DecisionKey {
             && self.vocabulary == other.vocabulary
             && self.grants == other.grants
             && self.named == other.named
+            && self.processor == other.processor
+            && self.holders == other.holders
     }
 }
 
@@ -265,6 +291,8 @@ impl Equivalent<DecisionKey> for KeyRef<'_> {
             && self.vocabulary == key.vocabulary
             && *self.grants == *key.grants
             && self.named == key.named
+            && self.processor == key.processor
+            && *self.holders == *key.holders
     }
 }
 
@@ -286,7 +314,8 @@ impl Interval {
     /// Every comparison a decision makes with `at` has the form `at >= b`
     /// (or its negation `at < b`) for a boundary `b` derived from an
     /// instant `t` of a record: `t` itself (the grant's history, consents,
-    /// the entry's withdrawal, a suspension record, compared as instants),
+    /// the entry's withdrawal, a suspension record, a contractor entry's
+    /// history and receipts, compared as instants),
     /// or `t` rounded down or up to the microsecond (the policies compare
     /// `at` rounded down with ends rounded down and starts rounded up:
     /// `floor(at) < k` exactly when `at < k` for a whole microsecond `k`).
@@ -295,6 +324,7 @@ impl Interval {
         at: &DateTime<FixedOffset>,
         grants: &[&Grant],
         dataset: Option<&Dataset>,
+        contractors: &[&Contractor],
     ) -> Interval {
         let mut interval = Interval {
             from: None,
@@ -320,7 +350,24 @@ impl Interval {
         if let Some(w) = dataset.and_then(|d| d.withdrawn.as_ref()) {
             consider(w.at);
         }
+        for c in contractors {
+            contractor_instants(c, &mut consider);
+        }
         interval
+    }
+}
+
+/// Every instant of a contractor entry that a decision compares `at`
+/// with: the contract's period, the recorded entrustment and its end, the
+/// disposal receipts.
+fn contractor_instants(c: &Contractor, consider: &mut impl FnMut(DateTime<FixedOffset>)) {
+    consider(c.contract.valid_from);
+    consider(c.contract.valid_until);
+    for e in &c.history {
+        consider(e.at);
+    }
+    for d in &c.disposals {
+        consider(d.at);
     }
 }
 

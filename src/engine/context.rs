@@ -3,7 +3,8 @@
 //! items, purposes and recipients, instants as epoch microseconds, whether
 //! the provider is registered, whether the requester lies inside an
 //! entry's structured scope and the purpose within its permitted uses,
-//! whether the purpose is registered); the policies decide.
+//! whether the purpose is registered, the contractor a request names as
+//! its processor as its entry stood at `at`); the policies decide.
 //!
 //! The context is built as Cedar values, not as restricted expressions:
 //! `cedar_policy::Context::from_pairs` would evaluate every expression
@@ -25,7 +26,7 @@ use smol_str::SmolStr;
 
 use super::request::{Action, UsageRequest};
 use crate::error::BoxError;
-use crate::model::{Dataset, Department, Grant, PurposeVocabulary, purpose_within};
+use crate::model::{Contractor, Dataset, Department, Grant, PurposeVocabulary, purpose_within};
 use crate::time::{epoch_micros, epoch_micros_ceil};
 
 fn text_error(e: impl std::fmt::Display) -> BoxError {
@@ -61,6 +62,14 @@ impl CedarNames {
 
     fn department_value(&self, id: &str) -> Value {
         Value::from(cedar_ast::EntityUID::from(self.department(id)))
+    }
+
+    fn dataset(&self, id: &str) -> EntityUid {
+        EntityUid::from_type_name_and_id(self.dataset.clone(), EntityId::new(id))
+    }
+
+    fn dataset_value(&self, id: &str) -> Value {
+        Value::from(cedar_ast::EntityUID::from(self.dataset(id)))
     }
 
     fn action(&self, action: Action) -> EntityUid {
@@ -121,6 +130,9 @@ pub(crate) struct RequestFacts<'a> {
     pub requester_in_scope: Option<bool>,
     /// Within the entry's permitted uses, when it states them as codes.
     pub use_permitted: Option<bool>,
+    /// The contractor the request names as its processor, as its entry
+    /// stood at `at`, when one has that id.
+    pub contractor: Option<&'a Contractor>,
     /// The context without the grant, built on first use and shared by
     /// every candidate grant.
     base: OnceCell<Record>,
@@ -156,8 +168,17 @@ impl<'a> RequestFacts<'a> {
             purpose_within: within,
             requester_in_scope,
             use_permitted,
+            contractor: None,
             base: OnceCell::new(),
         }
+    }
+
+    /// The facts with the contractor the request names as its processor,
+    /// as its entry stood at `at` (`None` when no contractor has its id).
+    pub(crate) fn with_contractor(mut self, contractor: Option<&'a Contractor>) -> Self {
+        self.contractor = contractor;
+        self.base = OnceCell::new();
+        self
     }
 
     /// The context's attributes other than `grant`.
@@ -206,6 +227,12 @@ impl<'a> RequestFacts<'a> {
         if let Some(r) = &req.recipient {
             ctx.insert(key("recipient"), string(r.as_str()));
         }
+        if let Some(p) = &req.processor {
+            ctx.insert(key("processor"), string(p.as_str()));
+            if let Some(c) = self.contractor {
+                ctx.insert(key("contractor"), contractor_record(names, c));
+            }
+        }
         ctx.insert(key("at"), long(epoch_micros(&req.at)));
         ctx.insert(
             key(crate::policy::OVERDUE_FACT),
@@ -213,6 +240,40 @@ impl<'a> RequestFacts<'a> {
         );
         ctx
     }
+}
+
+/// The contractor as the record `context.contractor`, as its entry stood
+/// at the time of use.
+fn contractor_record(names: &CedarNames, c: &Contractor) -> Value {
+    let mut fields = Record::new();
+    fields.insert(
+        key("department"),
+        names.department_value(c.department.as_str()),
+    );
+    fields.insert(
+        key("datasets"),
+        Value::set(
+            c.datasets.iter().map(|d| names.dataset_value(d.as_str())),
+            None,
+        ),
+    );
+    fields.insert(
+        key("activities"),
+        set(c.activities.iter().map(|a| a.as_str())),
+    );
+    fields.insert(
+        key("valid_from"),
+        long(epoch_micros_ceil(&c.contract.valid_from)),
+    );
+    fields.insert(
+        key("valid_until"),
+        long(epoch_micros(&c.contract.valid_until)),
+    );
+    fields.insert(
+        key("security_agreement"),
+        boolean(c.contract.security_agreement),
+    );
+    record(fields)
 }
 
 /// The grant as the record `context.grant`, as it stands at `at`.
@@ -264,10 +325,7 @@ pub(crate) fn cedar_request(
     Request::new(
         names.department(req.requester.as_str()),
         names.action(req.action),
-        EntityUid::from_type_name_and_id(
-            names.dataset.clone(),
-            EntityId::new(req.dataset.as_str()),
-        ),
+        names.dataset(req.dataset.as_str()),
         context,
         None,
     )
@@ -390,6 +448,38 @@ mod tests {
         if let Some(r) = &req.recipient {
             pairs.push(("recipient", s(r.as_str())));
         }
+        if let Some(p) = &req.processor {
+            pairs.push(("processor", s(p.as_str())));
+            if let Some(c) = facts.contractor {
+                let dataset = |id: &str| X::new_entity_uid(names.dataset(id));
+                pairs.push((
+                    "contractor",
+                    rec(vec![
+                        ("department", uid(c.department.as_str())),
+                        (
+                            "datasets",
+                            X::new_set(c.datasets.iter().map(|d| dataset(d.as_str()))),
+                        ),
+                        (
+                            "activities",
+                            set(c.activities.iter().map(|a| a.as_str()).collect()),
+                        ),
+                        (
+                            "valid_from",
+                            X::new_long(epoch_micros_ceil(&c.contract.valid_from)),
+                        ),
+                        (
+                            "valid_until",
+                            X::new_long(epoch_micros(&c.contract.valid_until)),
+                        ),
+                        (
+                            "security_agreement",
+                            X::new_bool(c.contract.security_agreement),
+                        ),
+                    ]),
+                ));
+            }
+        }
         pairs.push(("at", X::new_long(epoch_micros(&req.at))));
         pairs.push((
             crate::policy::OVERDUE_FACT,
@@ -407,6 +497,7 @@ mod tests {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases");
         let names = CedarNames::new().unwrap();
         let mut compared = 0usize;
+        let mut with_contractor = 0usize;
         let mut files: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -431,6 +522,11 @@ mod tests {
                 )
                 .unwrap();
                 let dataset = registry.get_dataset(&req.dataset).map(|d| d.as_of(&req.at));
+                let contractor = req
+                    .processor
+                    .as_ref()
+                    .and_then(|p| registry.get_contractor(p))
+                    .map(|c| c.as_of(&req.at));
                 for (provider, overdue) in [(true, false), (false, true)] {
                     let facts = RequestFacts::new(
                         &req,
@@ -439,7 +535,8 @@ mod tests {
                         provider,
                         registry.purpose_vocabulary(),
                         overdue,
-                    );
+                    )
+                    .with_contractor(contractor.as_deref());
                     let grants = registry.grants().iter().map(|g| Some(g.as_of(&req.at)));
                     for grant in std::iter::once(None).chain(grants) {
                         let built = cedar_request(&names, &facts, grant.as_deref()).unwrap();
@@ -451,11 +548,16 @@ mod tests {
                             case["name"]
                         );
                         compared += 1;
+                        with_contractor += usize::from(contractor.is_some());
                     }
                 }
             }
         }
         assert!(compared > 1_000, "only {compared} contexts compared");
+        assert!(
+            with_contractor > 100,
+            "only {with_contractor} contexts with a contractor compared"
+        );
     }
 
     #[test]

@@ -3,19 +3,23 @@
 //! decides; it only describes what the policies decided. Each rule states
 //! its Chinese, its English and its facts once, in [`detail`].
 
-use chrono::{DateTime, FixedOffset, TimeDelta};
+use std::borrow::Cow;
 
-use super::UsageRequest;
+use chrono::{DateTime, FixedOffset, TimeDelta};
+use serde_json::json;
+
+use super::{Action, UsageRequest};
 use crate::calendar::Calendar;
 use crate::decision::{
     EngineReason, Explanation, Obligation, ObligationId, Reason, RuleId, StatutoryRule,
 };
 use crate::model::{
-    CatalogStatus, Dataset, Department, DisposalTrigger, Grant, GrantId, ScopeDimension, Sharing,
+    Activity, CatalogStatus, Contractor, Dataset, Department, DisposalTrigger, Grant, GrantId,
+    ScopeDimension, Sharing,
 };
 use crate::policy::Rule;
-use crate::registry::disposal_due;
-use crate::time::format_rfc3339;
+use crate::registry::{ContractorHolding, HoldingTrigger, disposal_due, holding_due};
+use crate::time::{epoch_micros, epoch_micros_ceil, format_rfc3339};
 
 /// Why a grant the request named could not be judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,6 +52,12 @@ pub(crate) struct Situation<'a> {
     pub named_grant_problem: Option<(&'a GrantId, NamedGrantProblem)>,
     /// The codes the stated purpose counts as within.
     pub purpose_within: &'a [&'a str],
+    /// The contractor the request names as its processor, as its entry
+    /// stood at `at`, when one has that id.
+    pub processor: Option<&'a Contractor>,
+    /// The contractors of the requester entrusted with the dataset, as the
+    /// source holds them.
+    pub holders: &'a [Cow<'a, Contractor>],
 }
 
 fn list(values: impl IntoIterator<Item = impl ToString>) -> Vec<String> {
@@ -196,6 +206,7 @@ fn statutory(rule: StatutoryRule, grant: Option<&Grant>, s: &Situation<'_>) -> E
             .fact("purpose", &req.purpose)
             .fact("permitted_purposes", &permitted)
         }
+        StatutoryRule::ProcessorNotEntrusted => processor_not_entrusted(s),
         StatutoryRule::UnregisteredPurpose => Explanation::new(
             format!("{} 未在共享目的目录中登记", req.purpose),
             format!("`{}` is not in the purpose vocabulary", req.purpose),
@@ -249,6 +260,136 @@ fn statutory(rule: StatutoryRule, grant: Option<&Grant>, s: &Situation<'_>) -> E
             None => Explanation::facts_only(),
         },
     }
+}
+
+/// Whether a contractor's activities cover an action (DESIGN §8): access
+/// needs processing or operation, use needs processing, and a contractor
+/// passes data to no one. The policy decides; this only says which
+/// condition of it failed.
+fn covers(activities: &[Activity], action: Action) -> bool {
+    match action {
+        Action::Access => activities
+            .iter()
+            .any(|a| matches!(a, Activity::Processing | Activity::Operation)),
+        Action::Use => activities.contains(&Activity::Processing),
+        Action::Transfer => false,
+    }
+}
+
+/// The Chinese name of an action.
+fn action_zh(action: Action) -> &'static str {
+    match action {
+        Action::Access => "获取数据",
+        Action::Use => "使用数据",
+        Action::Transfer => "向他人提供数据",
+    }
+}
+
+/// `GS-PROCESSOR-NOT-ENTRUSTED`: the processor, and each condition of its
+/// entrustment that the request does not meet (the codes in `failed`, in
+/// this order): `not_a_contractor`, `other_requester`,
+/// `dataset_not_entrusted`, `activity_not_covering`,
+/// `contract_not_in_force`, `no_security_agreement`.
+fn processor_not_entrusted(s: &Situation<'_>) -> Explanation {
+    let req = s.request;
+    let id = req
+        .processor
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let Some(c) = s.processor else {
+        return Explanation::new(
+            format!("{id} 不是已登记的受托方"),
+            format!("`{id}` is not a registered contractor"),
+        )
+        .fact("processor", &id)
+        .fact("failed", ["not_a_contractor"]);
+    };
+    let at = format_rfc3339(&req.at);
+    let (from, until) = (
+        format_rfc3339(&c.contract.valid_from),
+        format_rfc3339(&c.contract.valid_until),
+    );
+    // As the policy compares them: microseconds, the start rounded up.
+    let micros = epoch_micros(&req.at);
+    let in_force = epoch_micros_ceil(&c.contract.valid_from) <= micros
+        && micros < epoch_micros(&c.contract.valid_until);
+    let datasets = list(c.datasets.iter());
+    let activities = list(c.activities.iter());
+    let activities_zh: Vec<&str> = c.activities.iter().map(|a| a.zh()).collect();
+    let mut failed: Vec<&str> = Vec::new();
+    let mut zh: Vec<String> = Vec::new();
+    let mut en: Vec<String> = Vec::new();
+    if c.department != req.requester {
+        failed.push("other_requester");
+        zh.push(format!(
+            "受 {} 委托，不是 {} 的受托方",
+            c.department, req.requester
+        ));
+        en.push(format!(
+            "it is entrusted by `{}`, not by `{}`",
+            c.department, req.requester
+        ));
+    }
+    if !c.entrusted_with(&req.dataset) {
+        failed.push("dataset_not_entrusted");
+        zh.push(format!(
+            "未受托处理数据集 {}（受托数据集 {}）",
+            req.dataset,
+            joined(&datasets, "、")
+        ));
+        en.push(format!(
+            "it is not entrusted with `{}` (entrusted with {})",
+            req.dataset,
+            joined_en(&datasets)
+        ));
+    }
+    if !covers(&c.activities, req.action) {
+        failed.push("activity_not_covering");
+        zh.push(format!(
+            "受托事项 {} 不涵盖{}（获取数据须受托加工或运行维护，使用数据须受托加工，受托方不得向他人提供数据）",
+            activities_zh.join("、"),
+            action_zh(req.action)
+        ));
+        en.push(format!(
+            "its activities ({}) do not cover `{}` (access needs processing or operation, use needs processing; a contractor passes data to no one)",
+            joined_en(&activities),
+            req.action
+        ));
+    }
+    if !in_force {
+        failed.push("contract_not_in_force");
+        zh.push(format!(
+            "委托合同 {} 的有效期为 {from} 至 {until}，使用时间 {at} 不在其内",
+            c.contract.id
+        ));
+        en.push(format!(
+            "contract {} is in force from {from} until {until}, not at {at}",
+            c.contract.id
+        ));
+    }
+    if !c.contract.security_agreement {
+        failed.push("no_security_agreement");
+        zh.push(format!("委托合同 {} 未签订数据安全协议", c.contract.id));
+        en.push(format!(
+            "no data-security agreement is signed under contract {}",
+            c.contract.id
+        ));
+    }
+    Explanation::new(
+        format!("{id}（{}）{}", c.name, zh.join("；")),
+        format!("`{id}` ({}): {}", c.name, en.join("; ")),
+    )
+    .fact("processor", &id)
+    .fact("failed", &failed)
+    .fact("department", &c.department)
+    .fact("contract", &c.contract.id)
+    .fact("datasets", &datasets)
+    .fact("activities", &activities)
+    .fact("valid_from", from)
+    .fact("valid_until", until)
+    .fact("security_agreement", c.contract.security_agreement)
+    .fact("at", at)
 }
 
 /// `GS-OUTSIDE-SHARING-SCOPE`: the requester, where it stands, and each
@@ -466,7 +607,8 @@ fn grant_rule(rule: StatutoryRule, g: &Grant, s: &Situation<'_>) -> Explanation 
         | StatutoryRule::OutsideSharingScope
         | StatutoryRule::UseNotPermitted
         | StatutoryRule::UnregisteredPurpose
-        | StatutoryRule::NoGrant => Explanation::facts_only(),
+        | StatutoryRule::NoGrant
+        | StatutoryRule::ProcessorNotEntrusted => Explanation::facts_only(),
     }
 }
 
@@ -548,9 +690,16 @@ pub(crate) fn record_use(grant: &Grant) -> Obligation {
     .into_obligation(ObligationId::RecordUse, &["29"])
 }
 
-/// `GS-OBL-DISPOSE` (Art. 27): the provider's method, due a number of PRC
-/// working days after the disposal trigger.
-pub(crate) fn dispose(grant: &Grant, calendar: &Calendar) -> Obligation {
+/// `GS-OBL-DISPOSE` (Art. 27, 36): the provider's method, due a number of
+/// PRC working days after the disposal trigger, owed by every holder of the
+/// data: the requester, and each contractor holding it for the requester
+/// that has not disposed of it yet (`holdings`, as they stood at the time
+/// judged), a contractor whose entrustment ends first from that end.
+pub(crate) fn dispose(
+    grant: &Grant,
+    calendar: &Calendar,
+    holdings: &[ContractorHolding<'_>],
+) -> Obligation {
     let (at, trigger) = grant.disposal_trigger();
     let triggered_at = format_rfc3339(&at);
     let method = grant.disposal.method;
@@ -577,32 +726,105 @@ pub(crate) fn dispose(grant: &Grant, calendar: &Calendar) -> Obligation {
             format!("after the catalog entry was withdrawn at {triggered_at}"),
         ),
     };
-    let mut explanation = Explanation::new(
-        format!(
-            "{when_zh}，按提供部门要求以{}方式处置数据，{days}个工作日内完成，截止 {due_zh}",
-            method.zh()
-        ),
-        format!(
-            "{when_en}, dispose of the data by {} as the provider requires within {days} working days, due {due_en}",
-            method.as_str()
-        ),
-    )
-    .fact("grant", &grant.id)
-    .fact("method", method)
-    .fact("due", due.as_ref().ok().map(ToString::to_string))
-    .fact("trigger", trigger.as_str())
-    .fact("triggered_at", &triggered_at)
-    .fact("within_working_days", days);
+    let mut holders = vec![json!({
+        "holder": grant.requester, "kind": "requester", "trigger": trigger.as_str(),
+        "triggered_at": triggered_at, "due": due.as_ref().ok().map(ToString::to_string),
+    })];
+    let mut zh = format!(
+        "{when_zh}，按提供部门要求以{}方式处置数据，{days}个工作日内完成，截止 {due_zh}",
+        method.zh()
+    );
+    let mut en = format!(
+        "{when_en}, dispose of the data by {} as the provider requires within {days} working days, due {due_en}",
+        method.as_str()
+    );
+    for h in holdings
+        .iter()
+        .filter(|h| h.contractor.disposal_of(&grant.id).is_none())
+    {
+        let c = &h.contractor;
+        let at = format_rfc3339(&h.triggered_at);
+        let due = holding_due(grant, h, calendar);
+        let (due_zh, due_en) = match &due {
+            Ok(d) => (d.to_string(), d.to_string()),
+            Err(e) => (
+                format!("（到期日无法计算：{e}）"),
+                format!("(due date cannot be computed: {e})"),
+            ),
+        };
+        match h.trigger {
+            HoldingTrigger::Grant(_) => {
+                zh.push_str(&format!(
+                    "；受托方 {}（委托合同 {}）持有该数据，一并处置，截止 {due_zh}",
+                    c.id, c.contract.id
+                ));
+                en.push_str(&format!(
+                    "; contractor `{}` (contract {}) holds the data and disposes of it too, due {due_en}",
+                    c.id, c.contract.id
+                ));
+            }
+            HoldingTrigger::ContractEnded | HoldingTrigger::EntrustmentEnded => {
+                zh.push_str(&format!(
+                    "；受托方 {} 的委托于 {at} 终止（委托合同 {}），自终止起处置其持有的数据，截止 {due_zh}",
+                    c.id, c.contract.id
+                ));
+                en.push_str(&format!(
+                    "; contractor `{}`'s entrustment ends at {at} (contract {}): it disposes of the data it holds from then, due {due_en}",
+                    c.id, c.contract.id
+                ));
+            }
+        }
+        let mut holder = json!({
+            "holder": c.id, "kind": "contractor", "department": c.department,
+            "contract": c.contract.id, "trigger": h.trigger.as_str(), "triggered_at": at,
+            "due": due.as_ref().ok().map(ToString::to_string),
+        });
+        if let (Err(e), Some(o)) = (&due, holder.as_object_mut()) {
+            o.insert("due_error".into(), json!(e.to_string()));
+        }
+        holders.push(holder);
+    }
+    let mut explanation = Explanation::new(zh, en)
+        .fact("grant", &grant.id)
+        .fact("method", method)
+        .fact("due", due.as_ref().ok().map(ToString::to_string))
+        .fact("trigger", trigger.as_str())
+        .fact("triggered_at", &triggered_at)
+        .fact("within_working_days", days)
+        .fact("holders", holders);
     if let Err(e) = &due {
         explanation = explanation.fact("due_error", e.to_string());
     }
     explanation.into_obligation(ObligationId::Dispose, &["27", "40(4)"])
 }
 
+/// `GS-OBL-SUPERVISE-PROCESSOR` (Art. 36): the requester supervises the
+/// contractor that processed the data for it, within its contract.
+pub(crate) fn supervise(c: &Contractor) -> Obligation {
+    let until = format_rfc3339(&c.contract.valid_until);
+    let activities = list(c.activities.iter());
+    Explanation::new(
+        format!(
+            "委托方应当监督受托方 {}（{}，统一社会信用代码 {}）依照委托合同 {}（有效期至 {until}）处理数据，受托方不得擅自访问、获取、留存、使用、泄露或者向他人提供政务数据",
+            c.id, c.name, c.uscc, c.contract.id
+        ),
+        format!(
+            "supervise contractor `{}` ({}) processing the data under contract {} until {until}: it may not access, obtain, retain, use, leak or pass on the data beyond its entrustment",
+            c.id, c.name, c.contract.id
+        ),
+    )
+    .fact("contractor", &c.id)
+    .fact("name", &c.name)
+    .fact("uscc", &c.uscc)
+    .fact("department", &c.department)
+    .fact("contract", &c.contract.id)
+    .fact("valid_until", until)
+    .fact("activities", activities)
+    .into_obligation(ObligationId::SuperviseProcessor, &["36"])
+}
+
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
 
     #[test]

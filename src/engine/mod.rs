@@ -23,10 +23,11 @@ use crate::digest::ContentDigest;
 use crate::error::{FactError, RequestError};
 use crate::limits::MAX_GRANTS_PER_PAIR;
 use crate::model::{
-    Dataset, Department, DisposalTrigger, Grant, GrantId, PurposeVocabulary, purpose_within,
+    Contractor, Dataset, Department, DisposalTrigger, Grant, GrantId, PurposeVocabulary,
+    purpose_within,
 };
 use crate::policy::{LoadedPolicies, Rule};
-use crate::registry::{DisposalState, FactRecord, FactSource, disposal_state};
+use crate::registry::{DisposalState, FactRecord, FactSource, contractor_holdings, disposal_state};
 use cache::{Cached, DecisionCache, Interval, KeyRef, registered_lineage, requester_facts};
 use context::{CedarNames, RequestFacts, cedar_request};
 use explain::{NamedGrantProblem, Situation};
@@ -110,6 +111,12 @@ struct Gathered<'f> {
     candidates: Vec<Cow<'f, Grant>>,
     named_grant_problem: Option<(&'f GrantId, NamedGrantProblem)>,
     overdue: bool,
+    /// The contractor the request names as its processor, when one has
+    /// its id.
+    processor: Option<Cow<'f, Contractor>>,
+    /// Every contractor of the requester entrusted with the dataset, in id
+    /// order: the holders of the data a disposal duty names.
+    holders: Vec<Cow<'f, Contractor>>,
 }
 
 /// One candidate grant judged by Cedar.
@@ -143,6 +150,7 @@ impl Engine {
     ) -> Result<Vec<cedar_policy::Request>, crate::error::BoxError> {
         let g = self.gather(request, facts).map_err(|f| f.detail)?;
         let dataset = g.dataset.as_deref().map(|d| d.as_of(&request.at));
+        let processor = g.processor.as_deref().map(|c| c.as_of(&request.at));
         let rf = RequestFacts::new(
             request,
             g.requester.as_deref(),
@@ -150,7 +158,8 @@ impl Engine {
             g.provider_registered,
             g.purposes.as_deref(),
             g.overdue,
-        );
+        )
+        .with_contractor(processor.as_deref());
         if g.candidates.is_empty() {
             return Ok(vec![cedar_request(&self.inner.names, &rf, None)?]);
         }
@@ -367,6 +376,21 @@ impl Engine {
             (Some(d), true) => self.overdue_with_provider(request, &d.as_of(&request.at), facts)?,
             _ => false,
         };
+        let processor = match &request.processor {
+            // A host's source may answer with another entry; only the one
+            // with the id named is the processor.
+            Some(id) => facts
+                .contractor(id)
+                .map_err(|e| Stop::facts(&e))?
+                .filter(|c| &c.id == id),
+            None => None,
+        };
+        let mut holders = facts
+            .contractors_of(&request.requester, &request.dataset)
+            .map_err(|e| Stop::facts(&e))?;
+        holders.retain(|c| c.department == request.requester && c.entrusted_with(&request.dataset));
+        holders.sort_by(|a, b| a.id.cmp(&b.id));
+        holders.dedup_by(|a, b| a.id == b.id);
         Ok(Gathered {
             requester,
             dataset,
@@ -375,6 +399,8 @@ impl Engine {
             candidates,
             named_grant_problem,
             overdue,
+            processor,
+            holders,
         })
     }
 
@@ -408,6 +434,17 @@ impl Engine {
                     .unwrap_or_else(|| ContentDigest::of(&**g))
             })
             .collect();
+        let contractor_digest = |c: &Contractor| {
+            facts
+                .content_digest(FactRecord::Contractor(c))
+                .unwrap_or_else(|| ContentDigest::of(c))
+        };
+        let processor = gathered.processor.as_deref().map(contractor_digest);
+        let holders: Vec<ContentDigest> = gathered
+            .holders
+            .iter()
+            .map(|c| contractor_digest(c))
+            .collect();
         let key = KeyRef {
             request,
             requester: requester_facts(gathered.requester.as_deref()),
@@ -416,12 +453,21 @@ impl Engine {
             vocabulary,
             grants: &grants,
             named: gathered.named_grant_problem.map(|(_, p)| p),
+            processor,
+            holders: &holders,
         };
         if let Some(hit) = cache.get(&key, &request.at) {
             return Ok(self.reused(&hit, request, &gathered));
         }
         let raw: Vec<&Grant> = gathered.candidates.iter().map(|g| &**g).collect();
-        let interval = Interval::around(&request.at, &raw, gathered.dataset.as_deref());
+        let contractors: Vec<&Contractor> = gathered
+            .processor
+            .iter()
+            .chain(&gathered.holders)
+            .map(|c| &**c)
+            .collect();
+        let interval =
+            Interval::around(&request.at, &raw, gathered.dataset.as_deref(), &contractors);
         let decision = self.decide_gathered(request, &gathered)?;
         let engine_reason = decision
             .reasons()
@@ -448,6 +494,7 @@ impl Engine {
             .and_then(|id| g.candidates.iter().find(|c| &c.id == id))
             .map(|c| c.as_of(at));
         let within = purpose_within(g.purposes.as_deref(), &request.purpose);
+        let processor = g.processor.as_deref().map(|c| c.as_of(at));
         let situation = Situation {
             request,
             requester: g.requester.as_deref(),
@@ -455,6 +502,8 @@ impl Engine {
             grant: grant.as_deref(),
             named_grant_problem: g.named_grant_problem,
             purpose_within: &within,
+            processor: processor.as_deref(),
+            holders: &g.holders,
         };
         for reason in decision.reasons_mut() {
             if !cites_at(&reason.rule) {
@@ -478,6 +527,7 @@ impl Engine {
     fn decide_gathered(&self, request: &UsageRequest, g: &Gathered<'_>) -> Result<Decision, Stop> {
         let at = &request.at;
         let dataset = g.dataset.as_deref().map(|d| d.as_of(at));
+        let processor = g.processor.as_deref().map(|c| c.as_of(at));
         let request_facts = RequestFacts::new(
             request,
             g.requester.as_deref(),
@@ -485,7 +535,8 @@ impl Engine {
             g.provider_registered,
             g.purposes.as_deref(),
             g.overdue,
-        );
+        )
+        .with_contractor(processor.as_deref());
 
         // Candidates are judged in id order: the first that allows wins
         // (no later one is evaluated); otherwise the grant with the fewest
@@ -517,6 +568,8 @@ impl Engine {
             grant: None,
             named_grant_problem: g.named_grant_problem,
             purpose_within: &request_facts.purpose_within,
+            processor: processor.as_deref(),
+            holders: &g.holders,
         };
         Ok(self.assemble(chosen, situation))
     }
@@ -625,10 +678,20 @@ impl Engine {
             .map(|r| explain::reason(r, &situation))
             .collect();
         let grant_id = grant.map(|g| g.id.clone());
+        let dispose = |g: &Grant| {
+            let holdings =
+                contractor_holdings(g, situation.holders.iter().map(|c| &**c), &request.at);
+            explain::dispose(g, &inner.calendar, &holdings)
+        };
         if judged.allow {
-            let obligations = grant
-                .map(|g| vec![explain::record_use(g), explain::dispose(g, &inner.calendar)])
+            let mut obligations = grant
+                .map(|g| vec![explain::record_use(g), dispose(g)])
                 .unwrap_or_default();
+            // The policies allowed the use through the processor: it is the
+            // requester's contractor, entrusted with it.
+            if let Some(c) = situation.processor {
+                obligations.push(explain::supervise(c));
+            }
             return Decision::new(
                 Outcome::Allow,
                 grant_id,
@@ -658,7 +721,7 @@ impl Engine {
         let disposed = broke(StatutoryRule::Disposed);
         let obligations = match grant {
             Some(g) if ended && !disposed && g.requester == request.requester => {
-                vec![explain::dispose(g, &inner.calendar)]
+                vec![dispose(g)]
             }
             _ => Vec::new(),
         };
@@ -677,6 +740,10 @@ impl Engine {
 fn cites_at(rule: &RuleId) -> bool {
     matches!(
         rule,
-        RuleId::Statutory(StatutoryRule::NotYetValid | StatutoryRule::PeriodEnded)
+        RuleId::Statutory(
+            StatutoryRule::NotYetValid
+                | StatutoryRule::PeriodEnded
+                | StatutoryRule::ProcessorNotEntrusted
+        )
     )
 }

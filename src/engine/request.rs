@@ -10,7 +10,8 @@ use crate::error::RequestError;
 use crate::input::{ObjectError, check_json_depth, parse_object};
 use crate::limits::{MAX_JSON_DEPTH, MAX_REQUEST_BYTES, MAX_REQUEST_ITEMS};
 use crate::model::{
-    DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId, SharingMethod,
+    ContractorId, DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId,
+    SharingMethod,
 };
 use crate::time::rfc3339;
 
@@ -86,6 +87,14 @@ pub struct UsageRequest {
     /// The onward recipient; required for `transfer`, refused otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<RecipientId>,
+    /// The contractor (受托方) acting for the requester, if one does
+    /// (Art. 36). Every rule judges the request as the requester's; it is
+    /// allowed only when the contractor is the requester's, entrusted with
+    /// this dataset and an activity that covers the action, under a
+    /// contract in force at `at` with a data-security agreement
+    /// (`GS-PROCESSOR-NOT-ENTRUSTED`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processor: Option<ContractorId>,
 }
 
 impl UsageRequest {

@@ -73,6 +73,29 @@ pub enum TransitionError {
         /// The rule it breaks, with the times compared.
         rule: String,
     },
+    /// No contractor entry has this id.
+    #[error("no contractor `{contractor}`")]
+    UnknownContractor {
+        /// The id.
+        contractor: String,
+    },
+    /// A contractor entry with this id exists already.
+    #[error("contractor `{contractor}` exists already")]
+    DuplicateContractor {
+        /// The id.
+        contractor: String,
+    },
+    /// The change does not fit the contractor entry's state, or its own
+    /// data is wrong.
+    #[error("contractor `{contractor}`: cannot apply `{change}`: {why}")]
+    ContractorNotAllowed {
+        /// The contractor.
+        contractor: String,
+        /// The change attempted.
+        change: &'static str,
+        /// Why it cannot be applied.
+        why: String,
+    },
     /// The change does not fit the catalog entry's state.
     #[error("dataset `{dataset}`: cannot apply `{change}`: {why}")]
     EntryNotAllowed {

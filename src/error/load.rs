@@ -45,7 +45,7 @@ pub enum LoadError {
     DuplicateId {
         /// Where the registry came from.
         origin: String,
-        /// `department`, `purpose`, `dataset` or `grant`.
+        /// `department`, `purpose`, `dataset`, `grant` or `contractor`.
         kind: &'static str,
         /// The repeated id.
         id: String,
@@ -58,6 +58,19 @@ pub enum LoadError {
         origin: String,
         /// The grant's id.
         grant: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A contractor entry names what the registry does not hold (its
+    /// department, a dataset, the grant of a disposal receipt), entrusts
+    /// nothing, or its records contradict each other or record an event
+    /// dated in the future.
+    #[error("registry `{origin}`: contractor `{contractor}`: {message}")]
+    Contractor {
+        /// Where the registry came from.
+        origin: String,
+        /// The contractor's id.
+        contractor: String,
         /// What is wrong.
         message: String,
     },
@@ -171,6 +184,7 @@ impl LoadError {
             | LoadError::Registry { origin, .. }
             | LoadError::DuplicateId { origin, .. }
             | LoadError::Grant { origin, .. }
+            | LoadError::Contractor { origin, .. }
             | LoadError::TooLarge { origin, .. } => *origin = name.to_owned(),
             _ => {}
         }

@@ -26,8 +26,8 @@ pub enum Severity {
 /// The record a finding concerns.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Subject {
-    /// `department`, `purpose`, `dataset`, `grant`, `application`, or
-    /// `registry` for the registry as a whole.
+    /// `department`, `purpose`, `dataset`, `grant`, `contractor`,
+    /// `application`, or `registry` for the registry as a whole.
     pub kind: &'static str,
     /// Its id.
     pub id: String,
@@ -158,6 +158,12 @@ pub const CATALOG_CODES: &[(&str, Severity, &str)] = &[
     ("GRANT-BACKFLOW-NOT-DOWNWARD", Severity::Warning, "24"),
     ("GRANT-SUSPENSION-MISMATCH", Severity::Warning, "27"),
     ("GRANT-DISPOSAL-METHOD-MISMATCH", Severity::Error, "27"),
+    ("CONTRACTOR-BAD-USCC", Severity::Error, "36"),
+    ("CONTRACTOR-EMPTY-PERIOD", Severity::Error, "36"),
+    ("CONTRACTOR-NO-SECURITY-AGREEMENT", Severity::Error, "36"),
+    ("CONTRACTOR-SECRET-DATA", Severity::Error, "3,36"),
+    ("CONTRACTOR-NOT-SHARED-DATA", Severity::Error, "14,36"),
+    ("CONTRACTOR-OWN-NOT-SHARED-DATA", Severity::Warning, "14,36"),
 ];
 
 fn dataset_subject(d: &Dataset) -> Subject {
@@ -176,7 +182,7 @@ fn grant_subject(g: &Grant) -> Subject {
 
 /// Checks a registry against the Regulation. Findings come in registry
 /// order: departments, the purpose vocabulary (or a warning that there is
-/// none), datasets, then grants.
+/// none), datasets, grants, then contractors.
 ///
 /// # Example
 ///
@@ -221,6 +227,7 @@ pub fn validate(registry: &Registry) -> Vec<Finding> {
     for g in registry.grants() {
         check_grant(registry, g, &mut out);
     }
+    super::contractor::check_contractors(registry, &mut out);
     out
 }
 

@@ -121,7 +121,8 @@ pub fn overdue_corrections(
 
 /// [`validate`]'s findings, plus those that depend on the time: a
 /// `GRANT-CORRECTION-OVERDUE` warning for every suspension past its
-/// deadline to correct at `at`.
+/// deadline to correct at `at`, and a `CONTRACTOR-CONTRACT-ENDED` error for
+/// every contract ended by `at` whose entrustment is still on record.
 pub fn validate_at(registry: &Registry, at: &DateTime<FixedOffset>) -> Vec<Finding> {
     let mut findings = validate(registry);
     findings.extend(
@@ -129,5 +130,6 @@ pub fn validate_at(registry: &Registry, at: &DateTime<FixedOffset>) -> Vec<Findi
             .iter()
             .map(OverdueCorrection::finding),
     );
+    findings.extend(super::contractor::ended_contracts(registry, at));
     findings
 }

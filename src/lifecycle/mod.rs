@@ -4,12 +4,14 @@
 //! working days (Art. 20–22), no repeated collection (Art. 19), the
 //! transitions that change a grant (consent, renewal, amendment, purpose
 //! end, disposal, suspension, reinstatement, termination, withdrawal of the
-//! entry; Art. 21, 25, 27), the disposals owed (Art. 27, 40(4)) and the
-//! corrections overdue (Art. 27(2)).
+//! entry; Art. 21, 25, 27) and an entrustment (Art. 36), the disposals owed
+//! by every holder of the data (Art. 27, 36, 40(4)), the contractors'
+//! entries (Art. 36) and the corrections overdue (Art. 27(2)).
 
 mod application;
 mod catalog;
 mod collection;
+mod contractor;
 mod correction;
 mod coverage;
 
@@ -20,6 +22,7 @@ pub use application::{
 };
 pub use catalog::{CATALOG_CODES, Finding, Severity, Subject, validate};
 pub use collection::{ObtainableItem, duplicate_collection};
+pub use contractor::CONTRACT_ENDED;
 pub use correction::{CORRECTION_OVERDUE, OverdueCorrection, overdue_corrections, validate_at};
 pub use coverage::{Checkability, Coverage, CoverageSummary, Unchecked, coverage};
 

@@ -190,6 +190,18 @@ string_id!(
     ItemName,
     "item name"
 );
+string_id!(
+    /// The id of a contractor entry (受托方, Art. 36): a company a
+    /// department entrusts, under one contract, with storing, processing or
+    /// operating on its data. A request names it as its `processor`.
+    ContractorId,
+    "contractor id"
+);
+string_id!(
+    /// The id of an entrustment contract (委托合同), such as `HT-2026-001`.
+    ContractId,
+    "contract id"
+);
 
 /// A purpose of use (共享目的 / 使用用途): a dot-separated code such as
 /// `social-insurance.enrollment-check`.

@@ -1,7 +1,9 @@
 //! The domain: departments, catalog entries and their items and sharing
-//! classes, grants and their history over time, purposes, the identifiers
-//! that name them, and the lifecycle transitions that change a grant.
+//! classes, grants and their history over time, contractors and their
+//! entrustments, purposes, the identifiers that name them, and the
+//! lifecycle transitions that change a grant or an entrustment.
 
+mod contractor;
 mod dataset;
 mod department;
 mod grant;
@@ -10,6 +12,10 @@ mod ids;
 mod purpose;
 mod transition;
 
+pub use contractor::{
+    Activity, Contract, Contractor, ContractorChange, ContractorEvent, HolderDisposal,
+};
+pub(crate) use contractor::{UsccProblem, uscc_problem};
 pub use dataset::{
     Approval, Assessment, CatalogStatus, DataGrade, DataItem, Dataset, LegalBasis, LegalBasisKind,
     ScopeDimension, SecretKind, Sharing, SharingClass, SharingConditions, SharingMethod,
@@ -20,7 +26,9 @@ pub use grant::{
     EndTrigger, Grant, GrantStatus, PurposeEnd, Suspension, Violation,
 };
 pub use history::{GrantChange, GrantEvent, Withdrawal};
-pub use ids::{DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId};
+pub use ids::{
+    ContractId, ContractorId, DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId,
+};
 pub(crate) use purpose::purpose_within;
 pub use purpose::{Purpose, PurposeVocabulary};
 pub use transition::{Change, Transition};

@@ -1,7 +1,9 @@
 //! Lifecycle transitions of a grant (Art. 21, 25, 27): approval, provider
 //! consent, renewal and amendment, purpose end, disposal, suspension after
 //! a violation, reinstatement after correction, termination after a failed
-//! or refused correction, and the withdrawal of a catalog entry.
+//! or refused correction, and the withdrawal of a catalog entry; and of an
+//! entrustment (Art. 36): a contractor entrusted, the entrustment ended,
+//! and a contractor's disposal of the data it held.
 //!
 //! A transition is data: when, which department, who, why and what, and
 //! when it was recorded. A registry checks it against the grant's state and
@@ -11,8 +13,8 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Consent, DatasetId, DepartmentId, DisposalMethod, EndTrigger, Grant, GrantId, ItemName,
-    PurposeCode, SharingMethod, Violation,
+    Consent, Contractor, ContractorId, DatasetId, DepartmentId, DisposalMethod, EndTrigger, Grant,
+    GrantId, ItemName, PurposeCode, SharingMethod, Violation,
 };
 use crate::time::rfc3339;
 
@@ -118,11 +120,39 @@ pub enum Change {
         /// Why the entry is withdrawn.
         reason: String,
     },
+    /// The department entrusts a contractor with datasets and activities
+    /// under a contract (Art. 36): a new contractor entry, in force from
+    /// the transition's `at` (and never before the contract's start).
+    ContractorEntrusted {
+        /// The contractor entry; its `department` is the one entrusting.
+        contractor: Box<Contractor>,
+    },
+    /// The department ends an entrustment (Art. 36): from `at` the
+    /// contractor processes nothing, and it owes disposal of the data it
+    /// holds.
+    EntrustmentEnded {
+        /// The contractor.
+        contractor: ContractorId,
+    },
+    /// The entrusting department records that a contractor disposed of the
+    /// data of a grant it held (Art. 27, 36).
+    ContractorDisposalRecorded {
+        /// The contractor.
+        contractor: ContractorId,
+        /// The grant whose data it held.
+        grant: GrantId,
+        /// The method used; must be the provider's.
+        method: DisposalMethod,
+        /// Who attests the disposal.
+        attested_by: String,
+    },
 }
 
 impl Change {
     /// The grant the change concerns; `None` for the withdrawal of a
-    /// catalog entry, which concerns every grant on it.
+    /// catalog entry, which concerns every grant on it, and for a change
+    /// of an entrustment, which concerns a contractor
+    /// ([`Change::contractor_id`]).
     pub fn grant_id(&self) -> Option<&GrantId> {
         match self {
             Change::GrantApproved { grant } => Some(&grant.id),
@@ -134,17 +164,31 @@ impl Change {
             | Change::Terminated { grant, .. }
             | Change::GrantRenewed { grant, .. }
             | Change::GrantAmended { grant, .. } => Some(grant),
-            Change::EntryWithdrawn { .. } => None,
+            Change::EntryWithdrawn { .. }
+            | Change::ContractorEntrusted { .. }
+            | Change::EntrustmentEnded { .. }
+            | Change::ContractorDisposalRecorded { .. } => None,
         }
     }
 
-    /// The record the change concerns, as text: ``grant `g-1` `` or
-    /// ``dataset `ent-reg` ``.
+    /// The contractor a change of an entrustment concerns.
+    pub fn contractor_id(&self) -> Option<&ContractorId> {
+        match self {
+            Change::ContractorEntrusted { contractor } => Some(&contractor.id),
+            Change::EntrustmentEnded { contractor }
+            | Change::ContractorDisposalRecorded { contractor, .. } => Some(contractor),
+            _ => None,
+        }
+    }
+
+    /// The record the change concerns, as text: ``grant `g-1` ``,
+    /// ``dataset `ent-reg` `` or ``contractor `c-hz-cloud` ``.
     pub fn subject(&self) -> String {
-        match (self.grant_id(), self) {
-            (Some(g), _) => format!("grant `{g}`"),
-            (None, Change::EntryWithdrawn { dataset, .. }) => format!("dataset `{dataset}`"),
-            (None, _) => "nothing".to_owned(),
+        match (self.grant_id(), self.contractor_id(), self) {
+            (Some(g), _, _) => format!("grant `{g}`"),
+            (None, Some(c), _) => format!("contractor `{c}`"),
+            (None, None, Change::EntryWithdrawn { dataset, .. }) => format!("dataset `{dataset}`"),
+            (None, None, _) => "nothing".to_owned(),
         }
     }
 
@@ -161,6 +205,9 @@ impl Change {
             Change::GrantRenewed { .. } => "grant_renewed",
             Change::GrantAmended { .. } => "grant_amended",
             Change::EntryWithdrawn { .. } => "entry_withdrawn",
+            Change::ContractorEntrusted { .. } => "contractor_entrusted",
+            Change::EntrustmentEnded { .. } => "entrustment_ended",
+            Change::ContractorDisposalRecorded { .. } => "contractor_disposal_recorded",
         }
     }
 }

@@ -41,6 +41,7 @@ pub(super) const STATUTORY: &[(&str, &str)] = &[
     policy_file!("statutory", "06-scope-expansion.cedar"),
     policy_file!("statutory", "07-purpose-change.cedar"),
     policy_file!("statutory", "08-third-party.cedar"),
+    policy_file!("statutory", "08a-processor-not-entrusted.cedar"),
     policy_file!("statutory", "09-method-not-granted.cedar"),
     policy_file!("statutory", "10-not-yet-valid.cedar"),
     policy_file!("statutory", "11-period-ended.cedar"),

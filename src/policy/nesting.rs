@@ -246,6 +246,22 @@ mod tests {
         assert_eq!(check(&chain, Syntax::Policies, 64).unwrap_err().line, 64);
     }
 
+    /// The README's Hostile input section states how deep the statutory
+    /// rules reach.
+    #[test]
+    fn the_statutory_rules_reach_the_depth_the_readme_states() {
+        let deepest = super::super::embedded::STATUTORY
+            .iter()
+            .map(|(_, text)| depth(text))
+            .max()
+            .unwrap();
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(&format!("the statutory rules reach {deepest}.")),
+            "the statutory rules reach {deepest}: say so in the README"
+        );
+    }
+
     #[test]
     fn schema_brackets_count() {
         let deep = format!("type T = {}Long{};", "Set<".repeat(100), ">".repeat(100));

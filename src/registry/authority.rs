@@ -7,10 +7,45 @@
 //! | `suspended`, `reinstated`, `terminated` | the provider or a competent authority (Art. 27(2)) |
 //! | `purpose_ended` | the requester, the provider or a competent authority (Art. 27) |
 //! | `disposal_recorded` | the requester (Art. 27) |
+//! | `contractor_entrusted`, `entrustment_ended`, `contractor_disposal_recorded` | the entrusting department (Art. 36) |
 
 use super::Registry;
 use crate::error::TransitionError;
-use crate::model::{Change, Dataset, Grant, Transition};
+use crate::model::{Change, Dataset, DepartmentId, Grant, Transition};
+
+/// Refuses `t`, a change of an entrustment, unless its `by` is the
+/// entrusting department: only the department that entrusts a contractor
+/// entrusts it, ends the entrustment and records what the contractor
+/// disposed of, as it alone supervises it (Art. 36).
+pub(super) fn authorize_entrustment(
+    registry: &Registry,
+    t: &Transition,
+    department: &DepartmentId,
+) -> Result<(), TransitionError> {
+    let refuse = |rule: String, article: &'static str| TransitionError::Unauthorized {
+        subject: t.change.subject(),
+        change: t.change.kind(),
+        by: t.by.to_string(),
+        rule,
+        article,
+    };
+    if registry.get_department(&t.by).is_none() {
+        return Err(refuse(
+            "it is not a registered government department".into(),
+            "2",
+        ));
+    }
+    if &t.by == department {
+        Ok(())
+    } else {
+        Err(refuse(
+            format!(
+                "only the entrusting department `{department}` entrusts its contractor, ends the entrustment and records the contractor's disposal of the data, as it supervises the contractor (委托方)"
+            ),
+            "36",
+        ))
+    }
+}
 
 /// Refuses `t` unless its `by` may make it on `grant` of `dataset` (the
 /// grant is `None` for the withdrawal of an entry, the dataset `None` when
@@ -93,6 +128,13 @@ pub(super) fn authorize(
                     .unwrap_or_default()
             ),
             "27",
+        ),
+        Change::ContractorEntrusted { .. }
+        | Change::EntrustmentEnded { .. }
+        | Change::ContractorDisposalRecorded { .. } => (
+            false,
+            "a change of an entrustment is authorized against its contractor entry".into(),
+            "36",
         ),
         Change::DisposalRecorded { .. } => (
             is_requester,

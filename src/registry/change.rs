@@ -19,8 +19,8 @@ use super::Registry;
 use super::authority::authorize;
 use crate::error::TransitionError;
 use crate::model::{
-    CatalogStatus, Change, Dataset, DisposalRecord, Grant, GrantChange, GrantEvent, GrantStatus,
-    PurposeEnd, Suspension, Transition, Withdrawal,
+    CatalogStatus, Change, Contractor, Dataset, DisposalRecord, Grant, GrantChange, GrantEvent,
+    GrantStatus, PurposeEnd, Suspension, Transition, Withdrawal,
 };
 use crate::time::format_rfc3339;
 
@@ -46,7 +46,7 @@ fn invalid(grant: &Grant, change: &'static str, why: impl Into<String>) -> Trans
 }
 
 /// When a transition was recorded, and how much the clocks may disagree.
-struct Recorded {
+pub(super) struct Recorded {
     at: DateTime<FixedOffset>,
     tolerance: TimeDelta,
 }
@@ -59,7 +59,11 @@ impl Recorded {
         }
     }
 
-    fn untimely(t: &Transition, at: &DateTime<FixedOffset>, rule: String) -> TransitionError {
+    pub(super) fn untimely(
+        t: &Transition,
+        at: &DateTime<FixedOffset>,
+        rule: String,
+    ) -> TransitionError {
         TransitionError::Untimely {
             subject: t.change.subject(),
             change: t.change.kind(),
@@ -70,7 +74,11 @@ impl Recorded {
 
     /// A widening takes effect no earlier than it was recorded, less the
     /// tolerance: it never reaches back.
-    fn widening(&self, t: &Transition, at: &DateTime<FixedOffset>) -> Result<(), TransitionError> {
+    pub(super) fn widening(
+        &self,
+        t: &Transition,
+        at: &DateTime<FixedOffset>,
+    ) -> Result<(), TransitionError> {
         match self.at.checked_sub_signed(self.tolerance) {
             Some(earliest) if *at < earliest => Err(Self::untimely(
                 t,
@@ -87,7 +95,11 @@ impl Recorded {
 
     /// A narrowing may carry the event's own earlier instant, never one
     /// after it was recorded, plus the tolerance.
-    fn narrowing(&self, t: &Transition, at: &DateTime<FixedOffset>) -> Result<(), TransitionError> {
+    pub(super) fn narrowing(
+        &self,
+        t: &Transition,
+        at: &DateTime<FixedOffset>,
+    ) -> Result<(), TransitionError> {
         match self.at.checked_add_signed(self.tolerance) {
             Some(latest) if *at > latest => Err(Self::untimely(
                 t,
@@ -219,6 +231,15 @@ fn next_state(
         }
         Change::EntryWithdrawn { .. } => {
             return Err(invalid(grant, kind, "a withdrawal concerns a dataset"));
+        }
+        Change::ContractorEntrusted { .. }
+        | Change::EntrustmentEnded { .. }
+        | Change::ContractorDisposalRecorded { .. } => {
+            return Err(invalid(
+                grant,
+                kind,
+                "a change of an entrustment concerns a contractor",
+            ));
         }
         Change::ConsentAdded { consent, .. } => {
             if g.status == GrantStatus::Terminated {
@@ -612,13 +633,15 @@ fn check_authority_department(
 /// the transition durable (a journal, a database) before
 /// [`Registry::commit`] applies it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckedChange(Checked);
+pub struct CheckedChange(pub(super) Checked);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Checked {
+pub(super) enum Checked {
     Insert(Box<Grant>),
     Replace(Box<Grant>),
     Withdraw(Box<Dataset>, Vec<Grant>),
+    Entrust(Box<Contractor>),
+    ReplaceContractor(Box<Contractor>),
 }
 
 impl Registry {
@@ -642,25 +665,40 @@ impl Registry {
     /// §7: the provider approves, consents, renews, amends and withdraws;
     /// the provider or a competent authority suspends, reinstates and
     /// terminates; the requester, the provider or an authority ends a
-    /// purpose; the requester records a disposal), that its instant fits
-    /// the time it was recorded (`recorded_at`, or `at` when the
-    /// transition was not recorded by a store) within
-    /// [`Registry::clock_tolerance`], that it does not go before the
-    /// grant's previous event, and that it fits the grant's state.
+    /// purpose; the requester records a disposal; the entrusting
+    /// department entrusts a contractor, ends the entrustment and records
+    /// the contractor's disposal, Art. 36), that its instant fits the time
+    /// it was recorded (`recorded_at`, or `at` when the transition was not
+    /// recorded by a store) within [`Registry::clock_tolerance`], that it
+    /// does not go before the grant's (or the contractor entry's) previous
+    /// event, and that it fits the grant's or the entry's state.
     ///
     /// # Errors
     ///
-    /// [`TransitionError`] naming the grant or dataset and why the
-    /// transition does not fit: [`TransitionError::Unauthorized`] naming
-    /// the rule and the article, [`TransitionError::Untimely`] naming the
-    /// times, or the state it does not fit; [`TransitionError::Invalid`]
-    /// (or [`TransitionError::EntryNotAllowed`] for a withdrawal) for an
-    /// event dated past [`crate::limits::MAX_EVENT_LEAD_SECONDS`] from the
-    /// machine's clock, or an approved grant whose records contradict each
-    /// other.
+    /// [`TransitionError`] naming the grant, dataset or contractor and why
+    /// the transition does not fit: [`TransitionError::Unauthorized`]
+    /// naming the rule and the article, [`TransitionError::Untimely`]
+    /// naming the times, or the state it does not fit;
+    /// [`TransitionError::Invalid`] (or [`TransitionError::EntryNotAllowed`]
+    /// for a withdrawal, [`TransitionError::ContractorNotAllowed`] for a
+    /// change of an entrustment) for an event dated past
+    /// [`crate::limits::MAX_EVENT_LEAD_SECONDS`] from the machine's clock,
+    /// or an approved grant or entrusted contractor whose records
+    /// contradict each other.
     pub fn check(&self, t: &Transition) -> Result<CheckedChange, TransitionError> {
         super::consistency::check_transition(t, chrono::Utc::now()).map_err(|why| {
             match (&t.change, t.change.grant_id()) {
+                (_, None) if t.change.contractor_id().is_some() => {
+                    TransitionError::ContractorNotAllowed {
+                        contractor: t
+                            .change
+                            .contractor_id()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                        change: t.change.kind(),
+                        why,
+                    }
+                }
                 (Change::EntryWithdrawn { dataset, .. }, _) => TransitionError::EntryNotAllowed {
                     dataset: dataset.to_string(),
                     change: t.change.kind(),
@@ -676,6 +714,9 @@ impl Registry {
         let rec = Recorded::of(t, self.clock_tolerance());
         match &t.change {
             Change::GrantApproved { grant } => self.check_approval(t, grant, &rec),
+            Change::ContractorEntrusted { .. }
+            | Change::EntrustmentEnded { .. }
+            | Change::ContractorDisposalRecorded { .. } => self.check_entrustment(t, &rec),
             Change::EntryWithdrawn {
                 dataset,
                 filed_with,
@@ -825,6 +866,8 @@ impl Registry {
                     self.replace_grant(g)?;
                 }
             }
+            Checked::Entrust(contractor) => self.insert_contractor(*contractor)?,
+            Checked::ReplaceContractor(contractor) => self.replace_contractor(*contractor)?,
         }
         Ok(())
     }

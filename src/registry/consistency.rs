@@ -1,5 +1,6 @@
-//! Whether a grant's records agree with each other and with the clock, at
-//! load and when a transition is checked. A registry that contradicts
+//! Whether a grant's or a contractor entry's records agree with each other,
+//! with the registry and with the clock, at load and when a transition is
+//! checked. A registry that contradicts
 //! itself, or that records as done an event that has not happened, is
 //! refused (the library fails closed): it is not reconciled by guessing
 //! which record is right.
@@ -9,8 +10,9 @@
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 
+use super::Registry;
 use crate::limits::MAX_EVENT_LEAD_SECONDS;
-use crate::model::{Change, Grant, GrantStatus, Transition};
+use crate::model::{Change, Contractor, ContractorChange, Grant, GrantStatus, Transition};
 use crate::time::format_rfc3339;
 
 /// The latest instant an event on record may carry when checked at `now`.
@@ -62,11 +64,111 @@ pub(super) fn check_grant(grant: &Grant, now: DateTime<Utc>) -> Result<(), Strin
     Ok(())
 }
 
+/// Checks a contractor entry (Art. 36) as loaded (or entrusted by a
+/// transition) at `now`, against the registry it joins: its department is
+/// registered and its datasets are catalogued, it is entrusted with
+/// something, its history runs forward with one entrustment and one end at
+/// most, its receipts name grants of its department, and neither its end
+/// nor a receipt is dated past the horizon.
+pub(super) fn check_contractor(
+    registry: &Registry,
+    c: &Contractor,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    if registry.get_department(&c.department).is_none() {
+        return Err(format!(
+            "its department `{}` is not a registered government department: only a department entrusts a contractor (Art. 36)",
+            c.department
+        ));
+    }
+    if c.datasets.is_empty() {
+        return Err("it is entrusted with no dataset (`datasets` is empty)".into());
+    }
+    if c.activities.is_empty() {
+        return Err(
+            "it is entrusted with no activity (`activities` is empty; `storage`, `processing` or `operation`)"
+                .into(),
+        );
+    }
+    if let Some(d) = c
+        .datasets
+        .iter()
+        .find(|d| registry.get_dataset(d).is_none())
+    {
+        return Err(format!(
+            "dataset `{d}`, which it is entrusted with, is not in the catalog"
+        ));
+    }
+    if let Some(pair) = c.history.windows(2).find(|w| match w {
+        [a, b] => b.at < a.at,
+        _ => false,
+    }) && let [a, b] = pair
+    {
+        return Err(format!(
+            "`history` runs backwards: `{}` at {} follows `{}` at {}",
+            b.change.as_str(),
+            format_rfc3339(&b.at),
+            a.change.as_str(),
+            format_rfc3339(&a.at)
+        ));
+    }
+    for change in [ContractorChange::Entrusted, ContractorChange::Ended] {
+        if c.history.iter().filter(|e| e.change == change).count() > 1 {
+            return Err(format!(
+                "`history` records `{}` more than once",
+                change.as_str()
+            ));
+        }
+    }
+    if let (Some(entrusted), Some(ended)) = (c.entrusted_at(), c.ended_at())
+        && ended < entrusted
+    {
+        return Err(format!(
+            "its entrustment ends at {} before it was entrusted at {}",
+            format_rfc3339(&ended),
+            format_rfc3339(&entrusted)
+        ));
+    }
+    if let Some(ended) = c.ended_at() {
+        not_in_future("the end of its entrustment", &ended, now)?;
+    }
+    for (i, d) in c.disposals.iter().enumerate() {
+        match registry.get_grant(&d.grant) {
+            None => {
+                return Err(format!(
+                    "its disposal receipt names grant `{}`, which the registry does not hold",
+                    d.grant
+                ));
+            }
+            Some(g) if g.requester != c.department => {
+                return Err(format!(
+                    "its disposal receipt names grant `{}`, a grant of `{}`, not of its department `{}`",
+                    d.grant, g.requester, c.department
+                ));
+            }
+            Some(_) => {}
+        }
+        if c.disposals.iter().take(i).any(|e| e.grant == d.grant) {
+            return Err(format!(
+                "it records two disposal receipts for grant `{}`",
+                d.grant
+            ));
+        }
+        not_in_future(
+            &format!("its disposal receipt for grant `{}`", d.grant),
+            &d.at,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
 /// Checks a transition's time at `now`: a change that narrows what the
 /// requester may do records an event (a purpose end, a disposal, a
-/// suspension, a termination) and may not be dated past the horizon. A
-/// change that widens it (approval, consent, reinstatement) takes effect
-/// at its time, which may lie ahead.
+/// suspension, a termination, the end of an entrustment) and may not be
+/// dated past the horizon. A change that widens it (approval, consent,
+/// reinstatement, an entrustment) takes effect at its time, which may lie
+/// ahead.
 pub(super) fn check_transition(t: &Transition, now: DateTime<Utc>) -> Result<(), String> {
     match &t.change {
         Change::GrantApproved { grant } => check_grant(grant, now),
@@ -74,7 +176,9 @@ pub(super) fn check_transition(t: &Transition, now: DateTime<Utc>) -> Result<(),
         | Change::DisposalRecorded { .. }
         | Change::Suspended { .. }
         | Change::Terminated { .. }
-        | Change::EntryWithdrawn { .. } => {
+        | Change::EntryWithdrawn { .. }
+        | Change::EntrustmentEnded { .. }
+        | Change::ContractorDisposalRecorded { .. } => {
             not_in_future(&format!("the {}", t.change.kind()), &t.at, now)
         }
         // These widen what the requester may do, or amend it from their own
@@ -83,6 +187,7 @@ pub(super) fn check_transition(t: &Transition, now: DateTime<Utc>) -> Result<(),
         Change::ConsentAdded { .. }
         | Change::Reinstated { .. }
         | Change::GrantRenewed { .. }
-        | Change::GrantAmended { .. } => Ok(()),
+        | Change::GrantAmended { .. }
+        | Change::ContractorEntrusted { .. } => Ok(()),
     }
 }

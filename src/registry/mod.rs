@@ -2,12 +2,14 @@
 //! the [`FactSource`] trait through which a host can serve the same facts
 //! from its own database, the checked changes that are the one way a loaded
 //! registry changes (with who may make each, and when), and where each
-//! grant stands with respect to disposal.
+//! grant, and each contractor holding its data, stands with respect to
+//! disposal.
 
 mod authority;
 mod change;
 mod consistency;
 mod disposal;
+mod entrustment;
 mod index;
 mod parse;
 
@@ -19,6 +21,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 pub use change::{CheckedChange, DEFAULT_CLOCK_TOLERANCE};
+pub(crate) use disposal::{ContractorHolding, HoldingTrigger, contractor_holdings, holding_due};
 pub use disposal::{DisposalEntry, DisposalState, disposal_due, disposal_state, overdue_disposals};
 
 use crate::digest::ContentDigest;
@@ -26,7 +29,8 @@ use crate::error::{FactError, IdError, LoadError, TransitionError};
 use crate::input::{ObjectError, check_json_depth, open_regular, parse_object_seed};
 use crate::limits::{MAX_GRANTS_PER_PAIR, MAX_JSON_DEPTH, MAX_REGISTRY_BYTES};
 use crate::model::{
-    Dataset, DatasetId, Department, DepartmentId, Grant, GrantId, Purpose, PurposeVocabulary,
+    Contractor, ContractorId, Dataset, DatasetId, Department, DepartmentId, Grant, GrantId,
+    Purpose, PurposeVocabulary,
 };
 use crate::progress::{Progress, ProgressStage, REPORT_EVERY, ignore};
 use index::{GrantIndex, Refusal};
@@ -113,6 +117,36 @@ pub trait FactSource {
         let _ = record;
         None
     }
+
+    /// The contractor entry with this id (受托方, Art. 36), if any: the
+    /// engine asks for it when a request names a `processor`. A source
+    /// that keeps no contractors keeps the default, which knows none, so
+    /// every request through a processor is denied.
+    ///
+    /// # Errors
+    ///
+    /// A [`FactError`] when the source cannot answer.
+    fn contractor(&self, id: &ContractorId) -> Result<Option<Cow<'_, Contractor>>, FactError> {
+        let _ = id;
+        Ok(None)
+    }
+
+    /// Every contractor of `department` entrusted with `dataset`, in any
+    /// order: the holders of the data besides the department, named by a
+    /// disposal duty. The default knows none; a source that keeps
+    /// contractors answers both this and [`FactSource::contractor`].
+    ///
+    /// # Errors
+    ///
+    /// A [`FactError`] when the source cannot answer.
+    fn contractors_of(
+        &self,
+        department: &DepartmentId,
+        dataset: &DatasetId,
+    ) -> Result<Vec<Cow<'_, Contractor>>, FactError> {
+        let _ = (department, dataset);
+        Ok(Vec::new())
+    }
 }
 
 /// A record a decision reads, as [`FactSource::content_digest`] is asked
@@ -124,6 +158,8 @@ pub enum FactRecord<'a> {
     Dataset(&'a Dataset),
     /// A grant.
     Grant(&'a Grant),
+    /// A contractor entry.
+    Contractor(&'a Contractor),
 }
 
 #[derive(Serialize)]
@@ -133,6 +169,8 @@ struct RegistryDocRef<'a> {
     purposes: Option<&'a [Purpose]>,
     datasets: &'a [Dataset],
     grants: &'a [Grant],
+    #[serde(skip_serializing_if = "<[Contractor]>::is_empty")]
+    contractors: &'a [Contractor],
 }
 
 /// The catalog and the grants, held in memory and indexed for the lookups a
@@ -162,6 +200,12 @@ pub struct Registry {
     /// registry does not digest grants no request reads.
     grant_digests: Vec<OnceLock<ContentDigest>>,
     purposes: Option<PurposeVocabulary>,
+    /// The contractor entries (Art. 36), their content digests by
+    /// position, and their positions by id and by entrusting department.
+    contractors: Vec<Contractor>,
+    contractor_digests: Vec<ContentDigest>,
+    contractor_index: HashMap<ContractorId, usize>,
+    department_contractors: HashMap<DepartmentId, Vec<usize>>,
     department_index: HashMap<DepartmentId, usize>,
     dataset_index: HashMap<DatasetId, usize>,
     /// Positions in `grants` by id, by requester and dataset, and by
@@ -263,6 +307,10 @@ impl Registry {
             dataset_digests,
             grant_digests,
             purposes: None,
+            contractors: Vec::new(),
+            contractor_digests: Vec::new(),
+            contractor_index: HashMap::new(),
+            department_contractors: HashMap::new(),
             department_index,
             dataset_index,
             grant_index,
@@ -338,11 +386,63 @@ impl Registry {
                 source,
             },
         })?;
-        let registry = Self::build(origin, doc.departments, doc.datasets, doc.grants, progress)?;
-        match doc.purposes {
-            Some(purposes) => registry.vocabulary(origin, purposes),
+        let mut registry =
+            Self::build(origin, doc.departments, doc.datasets, doc.grants, progress)?;
+        if let Some(purposes) = doc.purposes {
+            registry = registry.vocabulary(origin, purposes)?;
+        }
+        match doc.contractors {
+            Some(contractors) => registry.entrust(origin, contractors),
             None => Ok(registry),
         }
+    }
+
+    /// The registry with contractor entries (受托方, Art. 36).
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::DuplicateId`] when two entries share an id;
+    /// [`LoadError::Contractor`] when an entry's department is not a
+    /// registered department, a dataset it is entrusted with is not in the
+    /// catalog, it entrusts no dataset or no activity, a disposal receipt
+    /// names a grant the registry does not hold, or its records contradict
+    /// each other or record an event dated past
+    /// [`crate::limits::MAX_EVENT_LEAD_SECONDS`] from now.
+    pub fn with_contractors(self, contractors: Vec<Contractor>) -> Result<Self, LoadError> {
+        self.entrust("<memory>", contractors)
+    }
+
+    fn entrust(mut self, origin: &str, contractors: Vec<Contractor>) -> Result<Self, LoadError> {
+        let now = chrono::Utc::now();
+        for c in contractors {
+            if self.contractor_index.contains_key(&c.id) {
+                return Err(LoadError::DuplicateId {
+                    origin: origin.to_owned(),
+                    kind: "contractor",
+                    id: c.id.to_string(),
+                });
+            }
+            consistency::check_contractor(&self, &c, now).map_err(|message| {
+                LoadError::Contractor {
+                    origin: origin.to_owned(),
+                    contractor: c.id.to_string(),
+                    message,
+                }
+            })?;
+            self.push_contractor(c);
+        }
+        Ok(self)
+    }
+
+    fn push_contractor(&mut self, c: Contractor) {
+        let i = self.contractors.len();
+        self.contractor_index.insert(c.id.clone(), i);
+        self.department_contractors
+            .entry(c.department.clone())
+            .or_default()
+            .push(i);
+        self.contractor_digests.push(ContentDigest::of(&c));
+        self.contractors.push(c);
     }
 
     /// The registry with a purpose vocabulary (DESIGN §7): from then on a
@@ -427,6 +527,7 @@ impl Registry {
             purposes: self.purposes.as_ref().map(PurposeVocabulary::purposes),
             datasets: &self.datasets,
             grants: &self.grants,
+            contractors: &self.contractors,
         };
         serde_json::to_string_pretty(&doc).unwrap_or_default()
     }
@@ -444,6 +545,31 @@ impl Registry {
     /// All grants, in load order.
     pub fn grants(&self) -> &[Grant] {
         &self.grants
+    }
+
+    /// All contractor entries, in load order.
+    pub fn contractors(&self) -> &[Contractor] {
+        &self.contractors
+    }
+
+    /// The contractor entry with this id.
+    pub fn get_contractor(&self, id: &ContractorId) -> Option<&Contractor> {
+        self.contractor_index
+            .get(id)
+            .and_then(|&i| self.contractors.get(i))
+    }
+
+    /// Every contractor entry of `department` (the one entrusting), in
+    /// load order.
+    pub fn iter_contractors_of(
+        &self,
+        department: &DepartmentId,
+    ) -> impl Iterator<Item = &Contractor> {
+        self.department_contractors
+            .get(department)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.contractors.get(i))
     }
 
     /// The department with this id.
@@ -533,6 +659,38 @@ impl Registry {
             }
             None => Err(TransitionError::UnknownGrant {
                 grant: grant.id.to_string(),
+            }),
+        }
+    }
+
+    /// Adds a contractor entry (a committed change).
+    fn insert_contractor(&mut self, contractor: Contractor) -> Result<(), TransitionError> {
+        if self.contractor_index.contains_key(&contractor.id) {
+            return Err(TransitionError::DuplicateContractor {
+                contractor: contractor.id.to_string(),
+            });
+        }
+        self.push_contractor(contractor);
+        Ok(())
+    }
+
+    /// Replaces a contractor entry by its new state (a committed change).
+    fn replace_contractor(&mut self, contractor: Contractor) -> Result<(), TransitionError> {
+        let i = self.contractor_index.get(&contractor.id).copied();
+        let slot = i.and_then(|i| {
+            Some((
+                self.contractors.get_mut(i)?,
+                self.contractor_digests.get_mut(i)?,
+            ))
+        });
+        match slot {
+            Some((slot, digest)) => {
+                *digest = ContentDigest::of(&contractor);
+                *slot = contractor;
+                Ok(())
+            }
+            None => Err(TransitionError::UnknownContractor {
+                contractor: contractor.id.to_string(),
             }),
         }
     }
@@ -656,6 +814,22 @@ impl FactSource for Registry {
         self.version
     }
 
+    fn contractor(&self, id: &ContractorId) -> Result<Option<Cow<'_, Contractor>>, FactError> {
+        Ok(self.get_contractor(id).map(Cow::Borrowed))
+    }
+
+    fn contractors_of(
+        &self,
+        department: &DepartmentId,
+        dataset: &DatasetId,
+    ) -> Result<Vec<Cow<'_, Contractor>>, FactError> {
+        Ok(self
+            .iter_contractors_of(department)
+            .filter(|c| c.entrusted_with(dataset))
+            .map(Cow::Borrowed)
+            .collect())
+    }
+
     /// The digest kept since the record was loaded or last changed, when
     /// `record` is this registry's own (the same object, not a copy).
     fn content_digest(&self, record: FactRecord<'_>) -> Option<ContentDigest> {
@@ -670,6 +844,11 @@ impl FactSource for Registry {
                 let i = *self.dataset_index.get(&d.id)?;
                 let own = self.datasets.get(i)?;
                 std::ptr::eq(own, d).then(|| self.dataset_digests.get(i).copied())?
+            }
+            FactRecord::Contractor(c) => {
+                let i = *self.contractor_index.get(&c.id)?;
+                let own = self.contractors.get(i)?;
+                std::ptr::eq(own, c).then(|| self.contractor_digests.get(i).copied())?
             }
         }
     }

@@ -8,16 +8,17 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
-use crate::model::{Dataset, Department, Grant, Purpose};
+use crate::model::{Contractor, Dataset, Department, Grant, Purpose};
 use crate::progress::{Progress, ProgressStage, REPORT_EVERY};
 
 /// The lists of a registry document: departments, the optional purpose
-/// vocabulary, datasets and grants.
+/// vocabulary, datasets, grants and the optional contractors.
 pub(super) struct RegistryDoc {
     pub(super) departments: Vec<Department>,
     pub(super) purposes: Option<Vec<Purpose>>,
     pub(super) datasets: Vec<Dataset>,
     pub(super) grants: Vec<Grant>,
+    pub(super) contractors: Option<Vec<Contractor>>,
 }
 
 /// Counts the records parsed and reports every [`REPORT_EVERY`].
@@ -59,7 +60,13 @@ impl<'p> DocSeed<'p> {
     }
 }
 
-const FIELDS: &[&str] = &["departments", "purposes", "datasets", "grants"];
+const FIELDS: &[&str] = &[
+    "departments",
+    "purposes",
+    "datasets",
+    "grants",
+    "contractors",
+];
 
 #[derive(Deserialize)]
 #[serde(field_identifier, rename_all = "lowercase")]
@@ -68,6 +75,7 @@ enum Field {
     Purposes,
     Datasets,
     Grants,
+    Contractors,
 }
 
 impl<'de> DeserializeSeed<'de> for DocSeed<'_> {
@@ -90,6 +98,7 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
         let mut purposes = None;
         let mut datasets = None;
         let mut grants = None;
+        let mut contractors = None;
         while let Some(key) = map.next_key::<Field>()? {
             match key {
                 Field::Departments => {
@@ -116,6 +125,12 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
                     }
                     grants = Some(map.next_value_seed(ListSeed::new(&mut self.counter))?);
                 }
+                Field::Contractors => {
+                    if contractors.is_some() {
+                        return Err(de::Error::duplicate_field("contractors"));
+                    }
+                    contractors = Some(map.next_value_seed(ListSeed::new(&mut self.counter))?);
+                }
             }
         }
         self.counter.report();
@@ -124,6 +139,7 @@ impl<'de> Visitor<'de> for DocSeed<'_> {
             purposes,
             datasets: datasets.ok_or_else(|| de::Error::missing_field("datasets"))?,
             grants: grants.ok_or_else(|| de::Error::missing_field("grants"))?,
+            contractors,
         })
     }
 }

@@ -356,11 +356,13 @@ fn summary(r: &Report, out: &mut String) {
             bi(
                 &format!(
                     "{} 持有的 {} 数据已于 {due} 逾期未处置（第二十七条、第四十条第四项）",
-                    d.requester, d.dataset
+                    holder_zh(d),
+                    d.dataset
                 ),
                 &format!(
                     "{} has held {} past its disposal date {due} (Art. 27, 40(4))",
-                    d.requester, d.dataset
+                    holder_en(d),
+                    d.dataset
                 ),
             )
         );
@@ -453,8 +455,8 @@ fn departments(r: &Report, out: &mut String) {
         out,
         "<p class=\"muted\">{}</p>",
         bi(
-            "目录问题归提供部门；授权问题归批准授权的提供部门，处置问题归需求部门；申请问题归申请部门。",
-            "A catalog finding falls to the provider; a grant finding to the provider that approved it, a disposal finding to the requester; an application finding to the applicant."
+            "目录问题归提供部门；授权问题归批准授权的提供部门，处置问题归需求部门；受托方问题归委托部门；申请问题归申请部门。",
+            "A catalog finding falls to the provider; a grant finding to the provider that approved it, a disposal finding to the requester; a contractor finding to the department that entrusted it; an application finding to the applicant."
         )
     );
     let with: Vec<_> = r
@@ -735,6 +737,23 @@ fn grants(r: &Report, out: &mut String) {
     out.push_str("</section>");
 }
 
+/// Who holds the data of a disposal entry, in Chinese: the requester, or a
+/// contractor with the department that entrusted it.
+fn holder_zh(d: &crate::lifecycle::DisposalEntry) -> String {
+    match &d.contract {
+        Some(_) => format!("{} 的受托方 {}", d.requester, d.holder),
+        None => d.holder.clone(),
+    }
+}
+
+/// Who holds the data of a disposal entry, in English.
+fn holder_en(d: &crate::lifecycle::DisposalEntry) -> String {
+    match &d.contract {
+        Some(_) => format!("{}, contractor of {},", d.holder, d.requester),
+        None => d.holder.clone(),
+    }
+}
+
 fn disposals(r: &Report, out: &mut String) {
     out.push_str("<section id=\"disposals\">");
     let _ = write!(
@@ -746,8 +765,8 @@ fn disposals(r: &Report, out: &mut String) {
         out,
         "<p class=\"muted\">{}</p>",
         bi(
-            "第二十七条：共享目的已实现、无法实现或不再必要，或使用时限届满后，需求部门应按提供部门的要求处置数据；逾期未处置属第四十条第四项情形。",
-            "Art. 27: when the purpose ends or the period of use lapses, the requester disposes of the data as the provider requires; missing the date is an Art. 40(4) violation."
+            "第二十七条：共享目的已实现、无法实现或不再必要，或使用时限届满后，需求部门应按提供部门的要求处置数据；逾期未处置属第四十条第四项情形。第三十六条：受托方持有的数据一并处置，委托先于授权终止的，自委托终止起处置。",
+            "Art. 27: when the purpose ends or the period of use lapses, the requester disposes of the data as the provider requires; missing the date is an Art. 40(4) violation. Art. 36: a contractor holding the data disposes of it too, from the end of its entrustment when that comes first."
         )
     );
     if r.disposals.is_empty() {
@@ -765,7 +784,7 @@ fn disposals(r: &Report, out: &mut String) {
         .take(CHART_BARS)
         .filter_map(|d| {
             Some(Mark {
-                label: format!("{} · {}", d.requester, d.dataset),
+                label: format!("{} · {}", d.holder, d.dataset),
                 from: crate::time::china_date(&d.triggered_at),
                 due: d.due?,
                 overdue: d.overdue == Some(true),
@@ -795,7 +814,7 @@ fn disposals(r: &Report, out: &mut String) {
         "<table><thead><tr>{}{}{}{}{}{}{}</tr></thead><tbody>",
         th("状态", "State"),
         th("处置期限", "Due"),
-        th("需求部门", "Holder"),
+        th("持有方", "Holder"),
         th("数据集", "Dataset"),
         th("提供部门", "Provider"),
         th("处置方式", "Method"),
@@ -814,8 +833,15 @@ fn disposals(r: &Report, out: &mut String) {
         };
         let _ = write!(
             out,
-            "<tr><td>{state}</td><td>{due}</td><td><code>{}</code></td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{} <span class=\"en\">{}</span></td></tr>",
-            esc(d.requester.as_str()),
+            "<tr><td>{state}</td><td>{due}</td><td><code>{}</code>{}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{} <span class=\"en\">{}</span></td></tr>",
+            esc(&d.holder),
+            match &d.contract {
+                Some(_) => bi(
+                    &format!("（{} 的受托方）", d.requester),
+                    &format!(" (contractor of {})", d.requester),
+                ),
+                None => String::new(),
+            },
             esc(d.dataset.as_str()),
             esc(d.provider.as_ref().map_or("?", |p| p.as_str())),
             bi(d.method.zh(), d.method.as_str()),

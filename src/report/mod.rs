@@ -31,7 +31,9 @@ use crate::lifecycle::{
     Application, CoverageSummary, DisposalEntry, Finding, Severity, check_application, coverage,
     overdue_disposals, reply_deadline, validate_at,
 };
-use crate::model::{DatasetId, DepartmentId, Grant, GrantId, GrantStatus, Level, SharingClass};
+use crate::model::{
+    ContractorId, DatasetId, DepartmentId, Grant, GrantId, GrantStatus, Level, SharingClass,
+};
 use crate::progress::Progress;
 use crate::registry::Registry;
 use crate::store::{Checkpoint, SignatureCheck, Store, VerifyReport, verify_export};
@@ -680,6 +682,10 @@ fn owner(
                 .map(|d| d.provider.clone())
                 .or_else(|| Some(g.requester.clone()))
         }
+        // The entrusting department answers for its contractor (Art. 36).
+        "contractor" => registry
+            .get_contractor(&ContractorId::new(id).ok()?)
+            .map(|c| c.department.clone()),
         "application" => applications
             .iter()
             .find(|a| a.id == id)

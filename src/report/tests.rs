@@ -186,6 +186,7 @@ fn a_large_registry_gives_a_report_a_person_can_read() {
         .collect();
     v["datasets"] = entries.into();
     v["grants"] = serde_json::json!([]);
+    v["contractors"] = serde_json::json!([]);
     let registry = Registry::from_json_str(&v.to_string()).unwrap();
     let calendar = Calendar::embedded().unwrap();
     let at = parse_rfc3339("2026-03-02T09:00:00+08:00").unwrap();

@@ -79,6 +79,22 @@ fn broken() -> Registry {
         let mut extra = grant("g-extra-conditions", "ent-public", "hz-tax");
         extra["conditions"] = json!(["每次调用须书面报批"]);
         grants.push(extra);
+        // A contractor with a wrong check character, an empty contract
+        // without a security agreement, entrusted with secret data another
+        // department provides; and one entrusted with its own department's
+        // not-shared entry.
+        let contract = |from: &str, until: &str, agreement: bool| {
+            json!({"id": "HT-1", "valid_from": from, "valid_until": until,
+                   "security_agreement": agreement})
+        };
+        v["contractors"] = json!([
+            {"id": "c-broken", "name": "某公司", "uscc": "91330106MA2H0CLD15", "department": "hz-hrss",
+             "contract": contract("2026-01-01T00:00:00+08:00", "2026-01-01T00:00:00+08:00", false),
+             "datasets": ["ent-reg", "legacy-secret"], "activities": ["storage"]},
+            {"id": "c-own", "name": "某公司", "uscc": "91330106MA2H0CLD14", "department": "hz-tax",
+             "contract": contract("2026-01-01T00:00:00+08:00", "2027-01-01T00:00:00+08:00", true),
+             "datasets": ["no-basis"], "activities": ["storage"]}
+        ]);
     })
 }
 

@@ -11,6 +11,7 @@
 mod calendar;
 mod common;
 mod conditions;
+mod contractors;
 mod durability;
 mod engine;
 mod hostile;

@@ -176,6 +176,7 @@ static demo_request demo[] = {
     {"examples/data/requests/03-purpose-change.json", "deny", "GS-PURPOSE-CHANGE", {NULL, 0}},
     {"examples/data/requests/04-period-ended.json", "deny", "GS-PERIOD-ENDED", {NULL, 0}},
     {"examples/data/requests/05-third-party.json", "deny", "GS-THIRD-PARTY", {NULL, 0}},
+    {"examples/data/requests/06-processor.json", "allow", "GS-PERMIT", {NULL, 0}},
 };
 #define DEMO_COUNT (sizeof demo / sizeof demo[0])
 
@@ -287,14 +288,41 @@ static void test_evaluate(govshare_engine *engine) {
         if (strcmp(demo[i].decision, "allow") == 0) {
             CHECK(strstr(decision, "GS-OBL-RECORD-USE") != NULL);
         }
+        /* Through the department's contractor: the duty to supervise it
+           (Art. 36) comes with the allow. */
+        if (strstr(demo[i].file, "06-processor") != NULL) {
+            CHECK_MSG(strstr(decision, "\"obligation\":\"GS-OBL-SUPERVISE-PROCESSOR\"") != NULL,
+                      "%s", decision);
+        }
         if (decision != STRING_SENTINEL) {
             govshare_string_free(decision);
         }
     }
 }
 
+/* A processor no department entrusted is a deny with its rule, never an
+   error that a host might mistake, and never an allow (Art. 36). */
+static void test_unknown_processor(govshare_engine *engine) {
+    static const char request[] =
+        "{\"requester\": \"hz-hrss\", \"dataset\": \"ent-reg\", \"action\": \"use\","
+        " \"purpose\": \"social-insurance.enrollment-check\", \"items\": [\"uscc\"],"
+        " \"at\": \"2026-03-02T10:00:00+08:00\", \"processor\": \"c-unknown\"}";
+    char *decision = NULL;
+    char *error = NULL;
+    govshare_status s = govshare_engine_evaluate(engine, (const uint8_t *)request,
+                                                 sizeof request - 1, &decision, &error);
+    CHECK_MSG(s == GOVSHARE_STATUS_OK, "%s", error != NULL ? error : "");
+    CHECK(error == NULL);
+    CHECK_MSG(decision != NULL &&
+                  strstr(decision, "{\"decision\":\"deny\"") == decision &&
+                  strstr(decision, "\"reasons\":[{\"rule\":\"GS-PROCESSOR-NOT-ENTRUSTED\"") != NULL &&
+                  strstr(decision, "\"failed\":[\"not_a_contractor\"]") != NULL,
+              "%s", decision != NULL ? decision : "(none)");
+    govshare_string_free(decision);
+}
+
 static void test_evaluate_batch(govshare_engine *engine) {
-    /* All five, in order. */
+    /* All of them, in order. */
     size_t len = 2;
     for (size_t i = 0; i < DEMO_COUNT; i++) {
         len += demo[i].json.len + 1;
@@ -1131,6 +1159,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     test_evaluate(engine);
+    test_unknown_processor(engine);
     test_evaluate_batch(engine);
     test_validate_registry(engine);
     test_null_parameters(engine);

@@ -16,7 +16,10 @@ use postgres::fallible_iterator::FallibleIterator as _;
 use super::{CHANNEL, PgJournal, PgStore};
 use crate::error::{FactError, JournalError};
 use crate::model::PurposeVocabulary;
-use crate::model::{Dataset, DatasetId, Department, DepartmentId, Grant, GrantId, Transition};
+use crate::model::{
+    Contractor, ContractorId, Dataset, DatasetId, Department, DepartmentId, Grant, GrantId,
+    Transition,
+};
 use crate::registry::{FactSource, Registry};
 use crate::store::journal::{Applied, DurableRegistry};
 
@@ -409,5 +412,17 @@ impl FactSource for ReplicaFacts<'_> {
 
     fn registry_version(&self) -> Option<u64> {
         self.registry.version()
+    }
+
+    fn contractor(&self, id: &ContractorId) -> Result<Option<Cow<'_, Contractor>>, FactError> {
+        self.check()?.contractor(id)
+    }
+
+    fn contractors_of(
+        &self,
+        department: &DepartmentId,
+        dataset: &DatasetId,
+    ) -> Result<Vec<Cow<'_, Contractor>>, FactError> {
+        self.check()?.contractors_of(department, dataset)
     }
 }
