@@ -53,13 +53,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let decision = engine.evaluate(&request, &registry);
         println!("== {title}");
         println!(
-            "   {} asks to {} {} {:?} for `{}` at {}",
+            "   {} asks to {} {} {:?} for `{}` at {}{}",
             request.requester,
             request.action,
             request.dataset,
             request.items.iter().map(|i| i.as_str()).collect::<Vec<_>>(),
             request.purpose,
-            request.at.to_rfc3339()
+            request.at.to_rfc3339(),
+            request
+                .processor
+                .as_ref()
+                .map(|p| format!(", through its contractor {p}"))
+                .unwrap_or_default()
         );
         for line in decision.to_string().lines() {
             println!("   {line}");
