@@ -22,17 +22,8 @@ SRC=bindings/java
 started=$SECONDS
 section() { printf '\n--> %s (%ds)\n' "$*" $((SECONDS - started)); }
 
-as_root() {
-    if [[ "$(id -u)" == 0 ]]; then "$@"; else sudo "$@"; fi
-}
-
-apt_install() {
-    export DEBIAN_FRONTEND=noninteractive
-    if ! as_root apt-get install -y --no-install-recommends "$@"; then
-        as_root apt-get update
-        as_root apt-get install -y --no-install-recommends "$@"
-    fi
-}
+# shellcheck source=.ci/apt.sh
+source .ci/apt.sh
 
 javac_major() {
     # "javac 17.0.15" -> 17 (nothing when javac is missing)

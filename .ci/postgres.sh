@@ -6,17 +6,8 @@
 # nothing is started here.
 set -euo pipefail
 
-as_root() {
-    if [[ "$(id -u)" == 0 ]]; then "$@"; else sudo "$@"; fi
-}
-
-apt_install() {
-    export DEBIAN_FRONTEND=noninteractive
-    if ! as_root apt-get install -y --no-install-recommends "$@"; then
-        as_root apt-get update
-        as_root apt-get install -y --no-install-recommends "$@"
-    fi
-}
+# shellcheck source=.ci/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 have_server() {
     if [[ -n "${GOVSHARE_PG_BIN:-}" && -x "$GOVSHARE_PG_BIN/pg_ctl" ]]; then

@@ -14,17 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 
-as_root() {
-    if [[ "$(id -u)" == 0 ]]; then "$@"; else sudo "$@"; fi
-}
-
-apt_install() {
-    export DEBIAN_FRONTEND=noninteractive
-    if ! as_root apt-get install -y --no-install-recommends "$@"; then
-        as_root apt-get update
-        as_root apt-get install -y --no-install-recommends "$@"
-    fi
-}
+# shellcheck source=.ci/apt.sh
+source .ci/apt.sh
 
 missing=()
 command -v chromium > /dev/null || missing+=(chromium)

@@ -102,9 +102,10 @@ pub use model::{
     Contractor, ContractorChange, ContractorEvent, ContractorId, DataGrade, DataItem, Dataset,
     DatasetId, Department, DepartmentId, DisposalInstruction, DisposalMethod, DisposalRecord,
     DisposalTrigger, EndTrigger, Grant, GrantChange, GrantEvent, GrantId, GrantStatus,
-    HolderDisposal, ItemName, LegalBasis, LegalBasisKind, Level, Purpose, PurposeCode, PurposeEnd,
-    PurposeVocabulary, RecipientId, RegionCode, ScopeDimension, SecretKind, Sharing, SharingClass,
-    SharingConditions, SharingMethod, Suspension, Violation, Withdrawal,
+    HistoryEvent, HolderDisposal, ItemName, LegalBasis, LegalBasisKind, Level, Purpose,
+    PurposeCode, PurposeEnd, PurposeVocabulary, RecipientId, RegionCode, ScopeDimension,
+    SecretKind, Sharing, SharingClass, SharingConditions, SharingMethod, Suspension, Violation,
+    Withdrawal,
 };
 pub use policy::{Rule, RuleEffect, RuleOrigin};
 pub use progress::{Progress, ProgressStage};

@@ -11,25 +11,13 @@
 )]
 
 use std::path::Path;
-use std::process::{Command, Output};
+
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{govshare, stderr, stdout};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const REGISTRY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/registry.json");
-
-fn govshare(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_govshare"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
 
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()

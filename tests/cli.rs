@@ -12,26 +12,15 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{govshare, stderr, stdout};
+
 const REGISTRY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/registry.json");
 const ALLOW: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/examples/data/requests/01-allow.json"
 );
-
-fn govshare(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_govshare"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
 
 /// A scratch folder, removed when the test ends.
 fn scratch() -> tempfile::TempDir {

@@ -10,7 +10,11 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{govshare, stderr, stdout};
 
 use serde_json::{Value, json};
 
@@ -18,21 +22,6 @@ const CONDITIONS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/cases/registry-conditions.json"
 );
-
-fn govshare(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_govshare"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
 
 /// A scratch folder, removed when the test ends.
 struct Scratch(tempfile::TempDir);

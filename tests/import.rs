@@ -9,7 +9,11 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+#[path = "support/cli.rs"]
+mod cli;
+use cli::govshare;
 
 use govshare::import::{ImportOptions, IssueSeverity, catalog};
 use govshare::{CatalogStatus, DataGrade, Level, Sharing};
@@ -19,13 +23,6 @@ const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
 
 fn example(name: &str) -> PathBuf {
     Path::new(EXAMPLES).join(name)
-}
-
-fn govshare(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_govshare"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

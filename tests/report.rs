@@ -14,18 +14,15 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "support/cli.rs"]
+mod cli;
+use cli::govshare;
+
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
 const AT: &str = "2026-08-20T09:00:00+08:00";
 
 fn example(name: &str) -> String {
     Path::new(EXAMPLES).join(name).display().to_string()
-}
-
-fn govshare(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_govshare"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -20,6 +20,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
+use super::history::HistoryEvent;
 use super::{ContractId, ContractorId, DatasetId, DepartmentId, DisposalMethod, GrantId};
 use crate::time::rfc3339;
 
@@ -83,32 +84,9 @@ pub struct Contract {
     pub security_agreement: bool,
 }
 
-/// One dated change of a contractor entry, as its history keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ContractorEvent {
-    /// When it took effect.
-    #[serde(with = "rfc3339")]
-    pub at: DateTime<FixedOffset>,
-    /// When it was recorded, when a store recorded it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "rfc3339::option"
-    )]
-    pub recorded_at: Option<DateTime<FixedOffset>>,
-    /// The department that made it (the entrusting department).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by: Option<DepartmentId>,
-    /// The person or office that made it.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub actor: String,
-    /// Why.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub reason: String,
-    /// What changed.
-    pub change: ContractorChange,
-}
+/// One dated change of a contractor entry, as its history keeps it; its
+/// `by` is the entrusting department.
+pub type ContractorEvent = HistoryEvent<ContractorChange>;
 
 /// What a [`ContractorEvent`] changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

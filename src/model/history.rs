@@ -20,11 +20,12 @@ use super::{
 };
 use crate::time::rfc3339;
 
-/// One dated change in a grant's life, as its history keeps it: when it
-/// took effect, when it was recorded, by which department, and what.
+/// One dated change in the life of a grant or of a contractor entry, as
+/// its history keeps it: when it took effect, when it was recorded, by
+/// which department, by whom, why, and what changed (`C`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct GrantEvent {
+pub struct HistoryEvent<C> {
     /// When it took effect.
     #[serde(with = "rfc3339")]
     pub at: DateTime<FixedOffset>,
@@ -45,8 +46,11 @@ pub struct GrantEvent {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
     /// What changed.
-    pub change: GrantChange,
+    pub change: C,
 }
+
+/// One dated change in a grant's life.
+pub type GrantEvent = HistoryEvent<GrantChange>;
 
 /// What a [`GrantEvent`] changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

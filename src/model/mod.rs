@@ -25,7 +25,7 @@ pub use grant::{
     Consent, ConsentScope, DisposalInstruction, DisposalMethod, DisposalRecord, DisposalTrigger,
     EndTrigger, Grant, GrantStatus, PurposeEnd, Suspension, Violation,
 };
-pub use history::{GrantChange, GrantEvent, Withdrawal};
+pub use history::{GrantChange, GrantEvent, HistoryEvent, Withdrawal};
 pub use ids::{
     ContractId, ContractorId, DatasetId, DepartmentId, GrantId, ItemName, PurposeCode, RecipientId,
 };

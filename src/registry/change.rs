@@ -20,7 +20,7 @@ use super::authority::authorize;
 use crate::error::TransitionError;
 use crate::model::{
     CatalogStatus, Change, Contractor, Dataset, DisposalRecord, Grant, GrantChange, GrantEvent,
-    GrantStatus, PurposeEnd, Suspension, Transition, Withdrawal,
+    GrantStatus, HistoryEvent, PurposeEnd, Suspension, Transition, Withdrawal,
 };
 use crate::time::format_rfc3339;
 
@@ -115,19 +115,42 @@ impl Recorded {
     }
 }
 
-/// Refuses an instant before the grant's previous event: a grant's history
+/// A record whose history runs forward: a grant or a contractor entry.
+pub(super) trait Chronicled {
+    /// The record, as a change refused for its order names it.
+    const RECORD: &'static str;
+    /// The instant of its latest recorded event.
+    fn last_event_at(&self) -> Option<DateTime<FixedOffset>>;
+}
+
+impl Chronicled for Grant {
+    const RECORD: &'static str = "the grant";
+    fn last_event_at(&self) -> Option<DateTime<FixedOffset>> {
+        Grant::last_event_at(self)
+    }
+}
+
+impl Chronicled for Contractor {
+    const RECORD: &'static str = "the contractor entry";
+    fn last_event_at(&self) -> Option<DateTime<FixedOffset>> {
+        Contractor::last_event_at(self)
+    }
+}
+
+/// Refuses an instant before the record's previous event: its history
 /// runs forward.
-fn in_order(
-    grant: &Grant,
+pub(super) fn in_order<R: Chronicled>(
+    record: &R,
     t: &Transition,
     at: &DateTime<FixedOffset>,
 ) -> Result<(), TransitionError> {
-    match grant.last_event_at() {
+    match record.last_event_at() {
         Some(last) if *at < last => Err(Recorded::untimely(
             t,
             at,
             format!(
-                "a change never takes effect before the grant's previous event, at {}",
+                "a change never takes effect before {}'s previous event, at {}",
+                R::RECORD,
                 format_rfc3339(&last)
             ),
         )),
@@ -135,9 +158,9 @@ fn in_order(
     }
 }
 
-/// The history entry a transition leaves on a grant.
-fn event(t: &Transition, change: GrantChange) -> GrantEvent {
-    GrantEvent {
+/// The history entry a transition leaves on a grant or a contractor entry.
+pub(super) fn event<C>(t: &Transition, change: C) -> HistoryEvent<C> {
+    HistoryEvent {
         at: t.at,
         recorded_at: t.recorded_at,
         by: Some(t.by.clone()),

@@ -5,15 +5,11 @@
 //! back before it is recorded, and its end narrows it, so it may carry the
 //! earlier instant of the event but never a later one.
 
-use chrono::{DateTime, FixedOffset};
-
 use super::Registry;
 use super::authority::authorize_entrustment;
-use super::change::{Checked, CheckedChange, Recorded};
+use super::change::{Checked, CheckedChange, Recorded, event, in_order};
 use crate::error::TransitionError;
-use crate::model::{
-    Change, Contractor, ContractorChange, ContractorEvent, HolderDisposal, Transition,
-};
+use crate::model::{Change, Contractor, ContractorChange, HolderDisposal, Transition};
 use crate::time::format_rfc3339;
 
 fn refuse(c: &Contractor, t: &Transition, why: impl Into<String>) -> TransitionError {
@@ -21,38 +17,6 @@ fn refuse(c: &Contractor, t: &Transition, why: impl Into<String>) -> TransitionE
         contractor: c.id.to_string(),
         change: t.change.kind(),
         why: why.into(),
-    }
-}
-
-/// Refuses an instant before the entry's previous event: its history runs
-/// forward.
-fn in_order(
-    c: &Contractor,
-    t: &Transition,
-    at: &DateTime<FixedOffset>,
-) -> Result<(), TransitionError> {
-    match c.last_event_at() {
-        Some(last) if *at < last => Err(Recorded::untimely(
-            t,
-            at,
-            format!(
-                "a change never takes effect before the contractor entry's previous event, at {}",
-                format_rfc3339(&last)
-            ),
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// The history entry a transition leaves on a contractor entry.
-fn event(t: &Transition, change: ContractorChange) -> ContractorEvent {
-    ContractorEvent {
-        at: t.at,
-        recorded_at: t.recorded_at,
-        by: Some(t.by.clone()),
-        actor: t.actor.clone(),
-        reason: t.reason.clone(),
-        change,
     }
 }
 
