@@ -247,6 +247,22 @@ fn decisions(c: &mut Criterion) {
             black_box(w.cold.evaluate(&w.requests[i], &*w.registry))
         })
     });
+    println!(
+        "record cache after the cold Rust API line: {:?}",
+        w.cold.record_cache_stats()
+    );
+    let no_records = Engine::builder()
+        .decision_cache(CacheLimits::disabled())
+        .record_cache(CacheLimits::disabled())
+        .build()
+        .unwrap();
+    let mut i = 0usize;
+    g.bench_function("govshare_rust_api_cold_no_record_cache", |b| {
+        b.iter(|| {
+            i = (i + 1) % n;
+            black_box(no_records.evaluate(&w.requests[i], &*w.registry))
+        })
+    });
     let mut i = 0usize;
     g.bench_function("govshare_json_cold", |b| {
         b.iter(|| {
@@ -607,9 +623,10 @@ fn scale(c: &mut Criterion) {
             .iter()
             .map(|j| UsageRequest::from_json(j).unwrap())
             .collect();
-        // An engine with the decision cache at its default bound, filled
-        // with the whole stream twice (every grant the stream reads gets
-        // its digest), and with every other grant's digest made too.
+        // An engine with the decision and record caches at their default
+        // bounds, filled with the whole stream twice (every grant the
+        // stream reads gets its digest), and with every other grant's
+        // digest made too.
         let (engine, cache_bytes) = held_by(|| {
             let engine = Engine::builder().build().unwrap();
             for r in requests.iter().chain(&requests) {
@@ -621,12 +638,14 @@ fn scale(c: &mut Criterion) {
             engine
         });
         let stats = engine.decision_cache_stats().unwrap();
+        let records = engine.record_cache_stats().unwrap();
         let per = |b: isize| b as f64 / grants as f64;
         println!(
             "registry of {grants} grants: loaded in {:.3} s; held {registry_bytes} bytes \
              ({:.0} per grant), resident +{} KiB ({:.0} per grant); the decision cache holding {} \
              entries ({} KiB by its weight, bound {} MiB) and every grant's digest: +{cache_bytes} \
-             bytes ({:.0} per grant); in all {:.0} bytes per grant",
+             bytes ({:.0} per grant), the record cache holding {} entries ({} KiB by its weight, \
+             bound {} MiB); in all {:.0} bytes per grant",
             load_time.as_secs_f64(),
             per(registry_bytes),
             after.saturating_sub(before),
@@ -635,6 +654,9 @@ fn scale(c: &mut Criterion) {
             stats.bytes / 1024,
             CacheLimits::DECISIONS.bytes() >> 20,
             per(cache_bytes),
+            records.entries,
+            records.bytes / 1024,
+            CacheLimits::RECORDS.bytes() >> 20,
             per(registry_bytes + cache_bytes),
         );
         let mut i = 0usize;

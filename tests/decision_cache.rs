@@ -3,7 +3,10 @@
 //! (every time boundary of the records, contracts included, one
 //! microsecond either side, and sub-microsecond instants) and changes to
 //! the records between requests, an engine with the cache and one without
-//! give the same decisions, ids and decision times aside.
+//! give the same decisions, ids and decision times aside. So does an
+//! engine with only the record cache (the grants' and contractors' Cedar
+//! records), kept small so that its entries are evicted and built again;
+//! the engine without caches has neither.
 //!
 //! One cached engine serves every case, so entries made on one registry
 //! are looked up again on the next: a stale entry would show as a
@@ -55,9 +58,25 @@ fn uncached() -> &'static Engine {
     ENGINE.get_or_init(|| {
         let e = Engine::builder()
             .decision_cache(CacheLimits::disabled())
+            .record_cache(CacheLimits::disabled())
             .build()
             .unwrap();
         assert!(!e.decision_cache_in_use());
+        assert!(e.record_cache_stats().is_none());
+        e
+    })
+}
+
+fn records_only() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let e = Engine::builder()
+            .decision_cache(CacheLimits::disabled())
+            .record_cache(CacheLimits::new(64, 1 << 20))
+            .build()
+            .unwrap();
+        assert!(!e.decision_cache_in_use());
+        assert!(e.record_cache_stats().is_some());
         e
     })
 }
@@ -538,6 +557,15 @@ fn agree<F: FactSource + ?Sized>(request: &UsageRequest, facts: &F) -> Result<()
         );
         prop_assert_ne!(cached.decision_id(), fresh.decision_id());
     }
+    // Once: the engine is shared by every case, so its entries made on one
+    // registry are looked up on the next.
+    let records = records_only().evaluate(request, facts);
+    prop_assert_eq!(
+        comparable(&records),
+        comparable(&fresh),
+        "decisions with the record cache and fresh ones disagree on {}",
+        request.to_json()
+    );
     Ok(())
 }
 
@@ -1000,6 +1028,8 @@ fn local_policies_switch_the_cache_off() {
         .unwrap();
     assert!(!engine.decision_cache_in_use());
     assert!(engine.decision_cache_stats().is_none());
+    // The record cache serves any policies: its records are what they read.
+    assert!(engine.record_cache_stats().is_some());
     let optional = Engine::builder()
         .enable_optional("block-while-disposal-overdue")
         .build()

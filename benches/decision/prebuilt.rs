@@ -32,6 +32,7 @@ pub fn facts(registry: &Registry, request: &UsageRequest) -> Vec<Value> {
     let requester = registry.get_department(&request.requester);
     let mut base = json!({
         "principal": request.requester,
+        "dataset_id": request.dataset,
         "action": request.action.as_str(),
         "requester_registered": requester.is_some(),
         "items": request.items,
@@ -46,6 +47,20 @@ pub fn facts(registry: &Registry, request: &UsageRequest) -> Vec<Value> {
     }
     if let Some(r) = &request.recipient {
         base["recipient"] = json!(r);
+    }
+    if let Some(p) = &request.processor {
+        base["processor"] = json!(p);
+        if let Some(c) = registry.get_contractor(p) {
+            let c = c.as_of(&request.at);
+            base["contractor"] = json!({
+                "department": c.department,
+                "datasets": c.datasets,
+                "activities": c.activities.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+                "valid_from": micros(&c.contract.valid_from),
+                "valid_until": micros(&c.contract.valid_until),
+                "security_agreement": c.contract.security_agreement,
+            });
+        }
     }
     if let Some(d) = registry.get_dataset(&request.dataset) {
         let mut dataset = json!({"status": d.as_of(&request.at).status.as_str(), "class": d.sharing.class_name(),

@@ -42,7 +42,9 @@ pub fn requesters(grants: usize) -> usize {
 /// ends, disposals and consents of the first round, grants carry histories
 /// (a suspension and reinstatement, a termination, a renewal, an
 /// amendment, a late approval), consents given mid-year, and periods that
-/// end in June; one entry is withdrawn on 1 July. A stream whose `at` runs
+/// end in June; one entry is withdrawn on 1 July. One requester in four
+/// has a contractor, whose contract may end in April or whose entrustment
+/// may be recorded in February or ended in June. A stream whose `at` runs
 /// through 2026 crosses all of them.
 pub fn registry_json(grants: usize) -> String {
     let r = requesters(grants);
@@ -240,6 +242,52 @@ pub fn registry_json(grants: usize) -> String {
             },
         );
     }
+    s.push_str("],\"contractors\":[");
+    // One requester in four entrusts a contractor (受托方, Art. 36) with a
+    // third of the catalog: some to process, some only to store or run the
+    // systems; some contracts end in April, some entrustments are
+    // recorded late or ended in June, and a few lack the security
+    // agreement.
+    let contractors: Vec<String> = (0..r)
+        .step_by(4)
+        .map(|d| {
+            let datasets: Vec<String> = (0..20)
+                .map(|j| format!("\"ds{}\"", (d * 7 + j * 3) % DATASETS))
+                .collect();
+            let activities = match d % 3 {
+                0 => r#""storage","processing""#,
+                1 => r#""operation""#,
+                _ => r#""storage""#,
+            };
+            let until = if d % 8 == 4 {
+                "2026-04-01T00:00:00+08:00"
+            } else {
+                "2027-01-01T00:00:00+08:00"
+            };
+            let agreement = d % 16 != 12;
+            let mut events = Vec::new();
+            if d % 12 == 8 {
+                events.push(format!(
+                    r#"{{"at":"2026-02-10T09:00:00+08:00","by":"d{d}","change":{{"kind":"entrusted"}}}}"#
+                ));
+            }
+            if d % 20 == 0 {
+                events.push(format!(
+                    r#"{{"at":"2026-06-15T00:00:00+08:00","by":"d{d}","change":{{"kind":"ended"}}}}"#
+                ));
+            }
+            let history = if events.is_empty() {
+                String::new()
+            } else {
+                format!(r#","history":[{}]"#, events.join(","))
+            };
+            format!(
+                r#"{{"id":"c{d}","name":"某某信息技术有限公司{d}","uscc":"91330106MA2H0CLD14","department":"d{d}","contract":{{"id":"HT-{d}","valid_from":"2025-09-01T00:00:00+08:00","valid_until":"{until}","security_agreement":{agreement}}},"datasets":[{}],"activities":[{activities}]{history}}}"#,
+                datasets.join(",")
+            )
+        })
+        .collect();
+    s.push_str(&contractors.join(","));
     s.push_str("]}");
     s
 }
@@ -266,6 +314,7 @@ pub fn stream(registry: &Registry) -> Vec<String> {
             let mut method = "service_interface";
             let mut recipient = None;
             let mut grant = Some(g.id.to_string());
+            let mut processor = None;
             let minute = r % 1440;
             let mut at = format!(
                 "2026-01-{:02}T{:02}:{:02}:00+08:00",
@@ -300,12 +349,28 @@ pub fn stream(registry: &Registry) -> Vec<String> {
                 12 => at = format!("2026-05-{:02}T10:00:00+08:00", 1 + r % 28),
                 13 => items.push("it10".into()),
                 14 => at = format!("2026-07-{:02}T10:00:00+08:00", 1 + r % 28),
+                // Through a contractor: the requester's own (one in four
+                // requesters has one) or another's, or no contractor.
+                15 | 16 => {
+                    let d: usize = g.requester.as_str()[1..].parse().unwrap();
+                    processor = Some(if r % 40 == 15 {
+                        format!("c-unknown-{r}")
+                    } else {
+                        format!("c{}", d - d % 4)
+                    });
+                    if r % 20 == 16 {
+                        at = format!("2026-{:02}-{:02}T10:00:00+08:00", 2 + r % 6, 1 + r % 28);
+                    }
+                }
                 _ => {}
             }
             let mut v = json!({"requester": requester, "dataset": dataset, "action": action,
                 "purpose": purpose, "items": items, "at": at});
             if let Some(gid) = grant {
                 v["grant"] = json!(gid);
+            }
+            if let Some(p) = processor {
+                v["processor"] = json!(p);
             }
             match action {
                 "access" => v["method"] = json!(method),

@@ -71,6 +71,31 @@ deny contains "GS-THIRD-PARTY" if {
 
 recipient_consented if input.recipient in input.grant.recipients
 
+deny contains "GS-PROCESSOR-NOT-ENTRUSTED" if {
+	input.processor
+	not entrusted
+}
+
+entrusted if {
+	input.contractor.department == input.principal
+	input.dataset_id in input.contractor.datasets
+	activity_covers
+	input.contractor.valid_from <= input.at
+	input.at < input.contractor.valid_until
+	input.contractor.security_agreement
+}
+
+activity_covers if {
+	input.action == "access"
+	some a in input.contractor.activities
+	a in {"processing", "operation"}
+}
+
+activity_covers if {
+	input.action == "use"
+	"processing" in input.contractor.activities
+}
+
 deny contains "GS-METHOD-NOT-GRANTED" if {
 	input.action == "access"
 	input.grant

@@ -75,6 +75,6 @@ fn sentence(head: &str, detail: &str, sep: &str) -> String {
     if detail.is_empty() {
         head.to_owned()
     } else {
-        format!("{head}{sep}{detail}")
+        [head, sep, detail].concat()
     }
 }

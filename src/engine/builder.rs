@@ -10,6 +10,7 @@ use super::Engine;
 use super::cache::{CacheLimits, DecisionCache};
 use super::context::CedarNames;
 use super::guard::ClockGuard;
+use super::records::RecordCache;
 use crate::calendar::Calendar;
 use crate::error::LoadError;
 use crate::policy::{self, PolicyFile, PolicySources, RuleOrigin, read_policy_file};
@@ -33,6 +34,7 @@ pub struct EngineBuilder {
     max_clock_skew: Option<Duration>,
     clock: Option<Arc<dyn Clock>>,
     decision_cache: Option<CacheLimits>,
+    record_cache: Option<CacheLimits>,
 }
 
 impl EngineBuilder {
@@ -149,6 +151,42 @@ impl EngineBuilder {
         self
     }
 
+    /// Bounds the record cache (default [`CacheLimits::RECORDS`]);
+    /// [`CacheLimits::disabled`] switches it off.
+    ///
+    /// A decision gives Cedar each candidate grant, and the contractor a
+    /// request names as its processor, as a record of their facts as they
+    /// stood at `at`. The record cache keeps those records by the entry's
+    /// content digest and the interval of `at` between two of the entry's
+    /// time boundaries, over which the record is the same; a changed entry
+    /// has another digest, and an `at` outside the interval builds the
+    /// record again. It serves every policy set, and a fact source that
+    /// supplies content digests ([`crate::FactSource::content_digest`]);
+    /// decisions are the same with it and without it
+    /// (`tests/decision_cache.rs`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use govshare::{CacheLimits, Engine, Registry, UsageRequest};
+    ///
+    /// let engine = Engine::builder()
+    ///     .decision_cache(CacheLimits::disabled())
+    ///     .record_cache(CacheLimits::new(1_000, 1 << 20))
+    ///     .build()?;
+    /// let registry = Registry::from_json_str(include_str!("../../examples/data/registry.json"))?;
+    /// let request = UsageRequest::from_json(include_str!("../../examples/data/requests/01-allow.json"))?;
+    /// let first = engine.evaluate(&request, &registry);
+    /// let again = engine.evaluate(&request, &registry);
+    /// assert_eq!(first.reasons(), again.reasons());
+    /// assert_eq!(engine.record_cache_stats().map(|s| s.hits), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn record_cache(mut self, limits: CacheLimits) -> Self {
+        self.record_cache = Some(limits);
+        self
+    }
+
     /// Loads, validates and builds.
     ///
     /// # Errors
@@ -207,6 +245,9 @@ impl EngineBuilder {
             max,
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
         });
-        Ok(Engine::from_parts(policies, calendar, names, guard, cache))
+        let records = RecordCache::new(self.record_cache.unwrap_or(CacheLimits::RECORDS));
+        Ok(Engine::from_parts(
+            policies, calendar, names, guard, cache, records,
+        ))
     }
 }

@@ -68,8 +68,9 @@ impl CacheLimits {
     /// The decision cache's default: 65,536 entries, 32 MiB.
     pub const DECISIONS: CacheLimits = CacheLimits::new(65_536, 32 << 20);
 
-    /// The grant record cache's default: 65,536 entries, 16 MiB.
-    pub const GRANT_RECORDS: CacheLimits = CacheLimits::new(65_536, 16 << 20);
+    /// The record cache's default ([`crate::EngineBuilder::record_cache`]):
+    /// 65,536 entries, 16 MiB.
+    pub const RECORDS: CacheLimits = CacheLimits::new(65_536, 16 << 20);
 
     /// At most `entries` entries and about `bytes` bytes.
     pub const fn new(entries: usize, bytes: usize) -> Self {

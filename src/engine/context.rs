@@ -133,6 +133,9 @@ pub(crate) struct RequestFacts<'a> {
     /// The contractor the request names as its processor, as its entry
     /// stood at `at`, when one has that id.
     pub contractor: Option<&'a Contractor>,
+    /// `contractor` as its Cedar record, when the engine has it already
+    /// (from its record cache); built from `contractor` otherwise.
+    contractor_record: Option<Value>,
     /// The context without the grant, built on first use and shared by
     /// every candidate grant.
     base: OnceCell<Record>,
@@ -169,6 +172,7 @@ impl<'a> RequestFacts<'a> {
             requester_in_scope,
             use_permitted,
             contractor: None,
+            contractor_record: None,
             base: OnceCell::new(),
         }
     }
@@ -177,6 +181,16 @@ impl<'a> RequestFacts<'a> {
     /// as its entry stood at `at` (`None` when no contractor has its id).
     pub(crate) fn with_contractor(mut self, contractor: Option<&'a Contractor>) -> Self {
         self.contractor = contractor;
+        self.contractor_record = None;
+        self.base = OnceCell::new();
+        self
+    }
+
+    /// The facts with the processor's Cedar record given: the record
+    /// [`contractor_record`] builds from the contractor set by
+    /// [`RequestFacts::with_contractor`].
+    pub(crate) fn with_contractor_record(mut self, record: Option<Value>) -> Self {
+        self.contractor_record = record;
         self.base = OnceCell::new();
         self
     }
@@ -230,7 +244,11 @@ impl<'a> RequestFacts<'a> {
         if let Some(p) = &req.processor {
             ctx.insert(key("processor"), string(p.as_str()));
             if let Some(c) = self.contractor {
-                ctx.insert(key("contractor"), contractor_record(names, c));
+                let record = match &self.contractor_record {
+                    Some(r) => r.clone(),
+                    None => contractor_record(names, c),
+                };
+                ctx.insert(key("contractor"), record);
             }
         }
         ctx.insert(key("at"), long(epoch_micros(&req.at)));
@@ -244,7 +262,7 @@ impl<'a> RequestFacts<'a> {
 
 /// The contractor as the record `context.contractor`, as its entry stood
 /// at the time of use.
-fn contractor_record(names: &CedarNames, c: &Contractor) -> Value {
+pub(crate) fn contractor_record(names: &CedarNames, c: &Contractor) -> Value {
     let mut fields = Record::new();
     fields.insert(
         key("department"),
@@ -277,7 +295,7 @@ fn contractor_record(names: &CedarNames, c: &Contractor) -> Value {
 }
 
 /// The grant as the record `context.grant`, as it stands at `at`.
-fn grant_record(
+pub(crate) fn grant_record(
     names: &CedarNames,
     g: &Grant,
     at: &chrono::DateTime<chrono::FixedOffset>,
@@ -310,16 +328,29 @@ fn grant_record(
     record(fields)
 }
 
-/// Builds the Cedar request for one candidate grant (or none).
+/// Builds the Cedar request for one candidate grant (or none), the grant
+/// as it stood at the request's `at`.
+#[cfg(test)]
 pub(crate) fn cedar_request(
     names: &CedarNames,
     facts: &RequestFacts<'_>,
     grant: Option<&Grant>,
 ) -> Result<Request, BoxError> {
+    let record = grant.map(|g| grant_record(names, g, &facts.request.at));
+    cedar_request_with(names, facts, record)
+}
+
+/// Builds the Cedar request for one candidate grant given as its record
+/// ([`grant_record`]), or for none.
+pub(crate) fn cedar_request_with(
+    names: &CedarNames,
+    facts: &RequestFacts<'_>,
+    grant: Option<Value>,
+) -> Result<Request, BoxError> {
     let req = facts.request;
     let mut ctx = facts.base(names).clone();
     if let Some(g) = grant {
-        ctx.insert(key("grant"), grant_record(names, g, &req.at));
+        ctx.insert(key("grant"), g);
     }
     let context = Context::from(cedar_ast::Context::Value(Arc::new(ctx)));
     Request::new(

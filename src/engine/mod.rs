@@ -6,6 +6,7 @@ mod cache;
 mod context;
 mod explain;
 mod guard;
+mod records;
 mod request;
 
 use std::borrow::Cow;
@@ -29,9 +30,10 @@ use crate::model::{
 use crate::policy::{LoadedPolicies, Rule};
 use crate::registry::{DisposalState, FactRecord, FactSource, contractor_holdings, disposal_state};
 use cache::{Cached, DecisionCache, Interval, KeyRef, registered_lineage, requester_facts};
-use context::{CedarNames, RequestFacts, cedar_request};
+use context::{CedarNames, RequestFacts, cedar_request_with, contractor_record, grant_record};
 use explain::{NamedGrantProblem, Situation};
 use guard::ClockGuard;
+use records::{RecordCache, RecordKey};
 
 /// The policy decision engine. Immutable, cheap to clone (an `Arc` inside)
 /// and safe to share across threads; to reload policies, build a new engine
@@ -84,6 +86,9 @@ struct Inner {
     /// The decision cache, when one is configured and exact for these
     /// policies.
     cache: Option<DecisionCache>,
+    /// The record cache (grants' and contractors' Cedar records), when one
+    /// is configured.
+    records: Option<RecordCache>,
 }
 
 /// Why deciding stopped early; becomes the one reason of a deny.
@@ -117,6 +122,11 @@ struct Gathered<'f> {
     /// Every contractor of the requester entrusted with the dataset, in id
     /// order: the holders of the data a disposal duty names.
     holders: Vec<Cow<'f, Contractor>>,
+    /// The content digests of the candidates, in their order, and of the
+    /// processor, when the fact source supplies them and a cache will use
+    /// them (empty and `None` otherwise).
+    grant_digests: Vec<Option<ContentDigest>>,
+    processor_digest: Option<ContentDigest>,
 }
 
 /// One candidate grant judged by Cedar.
@@ -161,11 +171,14 @@ impl Engine {
         )
         .with_contractor(processor.as_deref());
         if g.candidates.is_empty() {
-            return Ok(vec![cedar_request(&self.inner.names, &rf, None)?]);
+            return Ok(vec![cedar_request_with(&self.inner.names, &rf, None)?]);
         }
         g.candidates
             .iter()
-            .map(|c| cedar_request(&self.inner.names, &rf, Some(&c.as_of(&request.at))))
+            .map(|c| {
+                let record = grant_record(&self.inner.names, &c.as_of(&request.at), &request.at);
+                cedar_request_with(&self.inner.names, &rf, Some(record))
+            })
             .collect()
     }
 
@@ -188,6 +201,7 @@ impl Engine {
         names: CedarNames,
         guard: Option<ClockGuard>,
         cache: Option<DecisionCache>,
+        records: Option<RecordCache>,
     ) -> Self {
         let eval_stack =
             EVAL_STACK_BASE.saturating_add(policies.nesting.saturating_mul(EVAL_STACK_PER_LEVEL));
@@ -201,6 +215,7 @@ impl Engine {
                 entities: Entities::empty(),
                 guard,
                 cache,
+                records,
             }),
         }
     }
@@ -216,6 +231,13 @@ impl Engine {
     /// in use.
     pub fn decision_cache_stats(&self) -> Option<CacheStats> {
         self.inner.cache.as_ref().map(DecisionCache::stats)
+    }
+
+    /// What the record cache (the Cedar records of grants and contractor
+    /// entries, [`EngineBuilder::record_cache`]) holds and how often it
+    /// answered, when it is in use.
+    pub fn record_cache_stats(&self) -> Option<CacheStats> {
+        self.inner.records.as_ref().map(RecordCache::stats)
     }
 
     /// The maximum clock skew of the live-use guard, when one is set
@@ -261,7 +283,7 @@ impl Engine {
     /// so.
     ///
     /// The request is judged against the facts as they stood at its `at`
-    /// (DESIGN Â§7): the grant's status, period, items, methods and purposes
+    /// (DESIGN §7): the grant's status, period, items, methods and purposes
     /// then, and the catalog entry's status then.
     ///
     /// Cedar evaluates a policy recursively, as deep as it nests. The
@@ -391,6 +413,20 @@ impl Engine {
         holders.retain(|c| c.department == request.requester && c.entrusted_with(&request.dataset));
         holders.sort_by(|a, b| a.id.cmp(&b.id));
         holders.dedup_by(|a, b| a.id == b.id);
+        let (grant_digests, processor_digest) =
+            if self.inner.records.is_some() || self.inner.cache.is_some() {
+                (
+                    candidates
+                        .iter()
+                        .map(|g| facts.content_digest(FactRecord::Grant(g)))
+                        .collect(),
+                    processor
+                        .as_deref()
+                        .and_then(|c| facts.content_digest(FactRecord::Contractor(c))),
+                )
+            } else {
+                (Vec::new(), None)
+            };
         Ok(Gathered {
             requester,
             dataset,
@@ -401,6 +437,8 @@ impl Engine {
             overdue,
             processor,
             holders,
+            grant_digests,
+            processor_digest,
         })
     }
 
@@ -428,18 +466,19 @@ impl Engine {
         let grants: Vec<ContentDigest> = gathered
             .candidates
             .iter()
-            .map(|g| {
-                facts
-                    .content_digest(FactRecord::Grant(g))
-                    .unwrap_or_else(|| ContentDigest::of(&**g))
-            })
+            .zip(&gathered.grant_digests)
+            .map(|(g, d)| d.unwrap_or_else(|| ContentDigest::of(&**g)))
             .collect();
         let contractor_digest = |c: &Contractor| {
             facts
                 .content_digest(FactRecord::Contractor(c))
                 .unwrap_or_else(|| ContentDigest::of(c))
         };
-        let processor = gathered.processor.as_deref().map(contractor_digest);
+        let processor = gathered.processor.as_deref().map(|c| {
+            gathered
+                .processor_digest
+                .unwrap_or_else(|| contractor_digest(c))
+        });
         let holders: Vec<ContentDigest> = gathered
             .holders
             .iter()
@@ -528,6 +567,12 @@ impl Engine {
         let at = &request.at;
         let dataset = g.dataset.as_deref().map(|d| d.as_of(at));
         let processor = g.processor.as_deref().map(|c| c.as_of(at));
+        let processor_record = match (g.processor.as_deref(), &processor) {
+            (Some(stored), Some(as_of)) => {
+                self.contractor_value(stored, g.processor_digest, as_of, at)
+            }
+            _ => None,
+        };
         let request_facts = RequestFacts::new(
             request,
             g.requester.as_deref(),
@@ -536,7 +581,8 @@ impl Engine {
             g.purposes.as_deref(),
             g.overdue,
         )
-        .with_contractor(processor.as_deref());
+        .with_contractor(processor.as_deref())
+        .with_contractor_record(processor_record);
 
         // Candidates are judged in id order: the first that allows wins
         // (no later one is evaluated); otherwise the grant with the fewest
@@ -545,8 +591,11 @@ impl Engine {
         if g.candidates.is_empty() {
             chosen = Some(self.judge(&request_facts, None));
         }
-        for c in &g.candidates {
-            let judged = self.judge(&request_facts, Some(c.as_of(at)));
+        for (i, c) in g.candidates.iter().enumerate() {
+            let as_of = c.as_of(at);
+            let digest = g.grant_digests.get(i).copied().flatten();
+            let record = self.grant_value(c, digest, &as_of, at);
+            let judged = self.judge(&request_facts, Some((as_of, record)));
             if judged.allow {
                 chosen = Some(judged);
                 break;
@@ -608,7 +657,52 @@ impl Engine {
         Ok(false)
     }
 
-    fn judge<'a>(&'a self, facts: &RequestFacts<'_>, grant: Option<Cow<'a, Grant>>) -> Judged<'a> {
+    /// The Cedar record of a candidate grant as it stood at `at`
+    /// (`as_of`), from the record cache when the fact source gave the
+    /// stored grant's digest.
+    fn grant_value(
+        &self,
+        stored: &Grant,
+        digest: Option<ContentDigest>,
+        as_of: &Grant,
+        at: &chrono::DateTime<chrono::FixedOffset>,
+    ) -> cedar_policy_core::ast::Value {
+        let build = || grant_record(&self.inner.names, as_of, at);
+        match (&self.inner.records, digest) {
+            (Some(records), Some(d)) => records.get_or_build(
+                RecordKey::Grant(d),
+                at,
+                || Interval::around(at, &[stored], None, &[]),
+                build,
+            ),
+            _ => build(),
+        }
+    }
+
+    /// The processor's Cedar record as its entry stood at `at` (`as_of`),
+    /// from the record cache when the fact source gave the stored entry's
+    /// digest; `None` leaves it to be built with the context.
+    fn contractor_value(
+        &self,
+        stored: &Contractor,
+        digest: Option<ContentDigest>,
+        as_of: &Contractor,
+        at: &chrono::DateTime<chrono::FixedOffset>,
+    ) -> Option<cedar_policy_core::ast::Value> {
+        let records = self.inner.records.as_ref()?;
+        Some(records.get_or_build(
+            RecordKey::Contractor(digest?),
+            at,
+            || Interval::around(at, &[], None, &[stored]),
+            || contractor_record(&self.inner.names, as_of),
+        ))
+    }
+
+    fn judge<'a>(
+        &'a self,
+        facts: &RequestFacts<'_>,
+        grant: Option<(Cow<'a, Grant>, cedar_policy_core::ast::Value)>,
+    ) -> Judged<'a> {
         let inner = &*self.inner;
         let refused = |grant, error: String| Judged {
             grant,
@@ -616,7 +710,11 @@ impl Engine {
             rules: Vec::new(),
             errors: vec![error],
         };
-        let cedar = match cedar_request(&inner.names, facts, grant.as_deref()) {
+        let (grant, record) = match grant {
+            Some((g, r)) => (Some(g), Some(r)),
+            None => (None, None),
+        };
+        let cedar = match cedar_request_with(&inner.names, facts, record) {
             Ok(r) => r,
             Err(e) => return refused(grant, format!("cannot build the policy request: {e}")),
         };

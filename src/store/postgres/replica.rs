@@ -14,13 +14,14 @@ use std::time::{Duration, Instant};
 use postgres::fallible_iterator::FallibleIterator as _;
 
 use super::{CHANNEL, PgJournal, PgStore};
+use crate::digest::ContentDigest;
 use crate::error::{FactError, JournalError};
 use crate::model::PurposeVocabulary;
 use crate::model::{
     Contractor, ContractorId, Dataset, DatasetId, Department, DepartmentId, Grant, GrantId,
     Transition,
 };
-use crate::registry::{FactSource, Registry};
+use crate::registry::{FactRecord, FactSource, Registry};
 use crate::store::journal::{Applied, DurableRegistry};
 
 /// How a [`Replica`] keeps current and when it stops serving facts.
@@ -412,6 +413,10 @@ impl FactSource for ReplicaFacts<'_> {
 
     fn registry_version(&self) -> Option<u64> {
         self.registry.version()
+    }
+
+    fn content_digest(&self, record: FactRecord<'_>) -> Option<ContentDigest> {
+        self.registry.content_digest(record)
     }
 
     fn contractor(&self, id: &ContractorId) -> Result<Option<Cow<'_, Contractor>>, FactError> {
