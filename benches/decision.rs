@@ -38,7 +38,7 @@ use govshare::{CacheLimits, Engine, FactSource, Registry, UsageRequest};
 use workload::{MidStream, ZIPF_CALLS};
 
 /// Whether to run the part `name`: every part, unless `GOVSHARE_BENCH`
-/// lists some (`decisions,zipf,scale,one_pair,throughput,rego_memory,lifecycle`).
+/// lists some (`decisions,interleaved,zipf,scale,one_pair,throughput,rego_memory,lifecycle`).
 fn part(name: &str) -> bool {
     std::env::var("GOVSHARE_BENCH").map_or(true, |v| v.split(',').any(|p| p.trim() == name))
 }
@@ -247,22 +247,22 @@ fn decisions(c: &mut Criterion) {
             black_box(w.cold.evaluate(&w.requests[i], &*w.registry))
         })
     });
-    println!(
-        "record cache after the cold Rust API line: {:?}",
-        w.cold.record_cache_stats()
-    );
-    let no_records = Engine::builder()
+    let records = Engine::builder()
         .decision_cache(CacheLimits::disabled())
-        .record_cache(CacheLimits::disabled())
+        .record_cache(CacheLimits::RECORDS)
         .build()
         .unwrap();
     let mut i = 0usize;
-    g.bench_function("govshare_rust_api_cold_no_record_cache", |b| {
+    g.bench_function("govshare_rust_api_cold_record_cache", |b| {
         b.iter(|| {
             i = (i + 1) % n;
-            black_box(no_records.evaluate(&w.requests[i], &*w.registry))
+            black_box(records.evaluate(&w.requests[i], &*w.registry))
         })
     });
+    println!(
+        "record cache after its cold Rust API line: {:?}",
+        records.record_cache_stats()
+    );
     let mut i = 0usize;
     g.bench_function("govshare_json_cold", |b| {
         b.iter(|| {
@@ -623,8 +623,8 @@ fn scale(c: &mut Criterion) {
             .iter()
             .map(|j| UsageRequest::from_json(j).unwrap())
             .collect();
-        // An engine with the decision and record caches at their default
-        // bounds, filled with the whole stream twice (every grant the
+        // An engine as built by default (the decision cache at its default
+        // bound), filled with the whole stream twice (every grant the
         // stream reads gets its digest), and with every other grant's
         // digest made too.
         let (engine, cache_bytes) = held_by(|| {
@@ -638,14 +638,14 @@ fn scale(c: &mut Criterion) {
             engine
         });
         let stats = engine.decision_cache_stats().unwrap();
-        let records = engine.record_cache_stats().unwrap();
+        let records = engine.record_cache_stats();
         let per = |b: isize| b as f64 / grants as f64;
         println!(
             "registry of {grants} grants: loaded in {:.3} s; held {registry_bytes} bytes \
              ({:.0} per grant), resident +{} KiB ({:.0} per grant); the decision cache holding {} \
              entries ({} KiB by its weight, bound {} MiB) and every grant's digest: +{cache_bytes} \
-             bytes ({:.0} per grant), the record cache holding {} entries ({} KiB by its weight, \
-             bound {} MiB); in all {:.0} bytes per grant",
+             bytes ({:.0} per grant), the record cache (off by default): {:?}; in all {:.0} bytes \
+             per grant",
             load_time.as_secs_f64(),
             per(registry_bytes),
             after.saturating_sub(before),
@@ -654,9 +654,7 @@ fn scale(c: &mut Criterion) {
             stats.bytes / 1024,
             CacheLimits::DECISIONS.bytes() >> 20,
             per(cache_bytes),
-            records.entries,
-            records.bytes / 1024,
-            CacheLimits::RECORDS.bytes() >> 20,
+            records,
             per(registry_bytes + cache_bytes),
         );
         let mut i = 0usize;
@@ -803,9 +801,133 @@ fn lifecycle(c: &mut Criterion) {
     drop(log);
 }
 
+/// The median, first and third quartiles of `v` (sorted in place).
+fn quartiles(v: &mut [f64]) -> (f64, f64, f64) {
+    v.sort_by(f64::total_cmp);
+    let at = |q: usize| v[(v.len() - 1) * q / 4];
+    (at(2), at(1), at(3))
+}
+
+/// Times `a` and `b` in alternating rounds of `per_round` calls each (which
+/// goes first alternates too), after one untimed round, and prints the
+/// median time per call of each and the median and quartiles of the
+/// per-round ratio `a / b`. The machine's speed drifts over minutes, so two
+/// sides timed minutes apart (as criterion's lines are) can differ by more
+/// than the ratio measured; rounds of a fraction of a second see the same
+/// machine.
+fn ratio_rounds(
+    label: &str,
+    (a_name, mut a): (&str, impl FnMut(usize)),
+    (b_name, mut b): (&str, impl FnMut(usize)),
+    rounds: usize,
+    per_round: usize,
+) {
+    let time = |f: &mut dyn FnMut(usize), start: usize| {
+        let t = Instant::now();
+        for k in 0..per_round {
+            f(start + k);
+        }
+        t.elapsed().as_secs_f64() * 1e6 / per_round as f64
+    };
+    time(&mut a, 0);
+    time(&mut b, 0);
+    let (mut ta, mut tb, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let start = round * per_round;
+        let (x, y) = if round % 2 == 0 {
+            let x = time(&mut a, start);
+            (x, time(&mut b, start))
+        } else {
+            let y = time(&mut b, start);
+            (time(&mut a, start), y)
+        };
+        ta.push(x);
+        tb.push(y);
+        ratios.push(x / y);
+    }
+    let (ma, _, _) = quartiles(&mut ta);
+    let (mb, _, _) = quartiles(&mut tb);
+    let (r, q1, q3) = quartiles(&mut ratios);
+    println!(
+        "{label}, {rounds} alternating rounds of {per_round} calls: {a_name} {ma:.2} µs, \
+         {b_name} {mb:.2} µs a call (medians); ratio median {r:.3} (quartiles {q1:.3}–{q3:.3})"
+    );
+}
+
+/// The ratio targets measured side by side, in alternating rounds: the
+/// cold Rust API against the raw Cedar floor on the distinct stream, and a
+/// cold decision on 1,000,000 grants against one on 10.
+fn interleaved(_c: &mut Criterion) {
+    if !part("interleaved") {
+        return;
+    }
+    println!("load before the interleaved ratios: {}", load());
+    let w = workload(10_000);
+    let authorizer = cedar_policy::Authorizer::new();
+    let entities = cedar_policy::Entities::empty();
+    let policies = w.cold.cedar_policy_set();
+    let n = w.requests.len();
+    ratio_rounds(
+        "distinct stream",
+        ("govshare Rust API, cold", |i: usize| {
+            black_box(w.cold.evaluate(&w.requests[i % n], &*w.registry));
+        }),
+        ("raw Cedar floor", |i: usize| {
+            for r in &w.cedar[i % n] {
+                black_box(authorizer.is_authorized(r, policies, &entities));
+            }
+        }),
+        61,
+        2_000,
+    );
+    let records = Engine::builder()
+        .decision_cache(CacheLimits::disabled())
+        .record_cache(CacheLimits::RECORDS)
+        .build()
+        .unwrap();
+    ratio_rounds(
+        "distinct stream, the record cache",
+        (
+            "govshare Rust API, cold, with the record cache",
+            |i: usize| {
+                black_box(records.evaluate(&w.requests[i % n], &*w.registry));
+            },
+        ),
+        ("without it (the default)", |i: usize| {
+            black_box(w.cold.evaluate(&w.requests[i % n], &*w.registry));
+        }),
+        61,
+        2_000,
+    );
+    drop(w);
+    let load_registry = |grants: usize| {
+        let registry = Registry::from_json_str(&workload::registry_json(grants)).unwrap();
+        let requests: Vec<UsageRequest> = workload::stream(&registry)
+            .iter()
+            .map(|j| UsageRequest::from_json(j).unwrap())
+            .collect();
+        (registry, requests)
+    };
+    let (small, small_requests) = load_registry(10);
+    let (large, large_requests) = load_registry(1_000_000);
+    let cold = cold_engine();
+    ratio_rounds(
+        "registry size",
+        ("cold decision, 1,000,000 grants", |i: usize| {
+            black_box(cold.evaluate(&large_requests[i % large_requests.len()], &large));
+        }),
+        ("cold decision, 10 grants", |i: usize| {
+            black_box(cold.evaluate(&small_requests[i % small_requests.len()], &small));
+        }),
+        61,
+        2_000,
+    );
+}
+
 criterion_group!(
     benches,
     decisions,
+    interleaved,
     zipf,
     scale,
     one_pair,

@@ -6,7 +6,7 @@
 //! give the same decisions, ids and decision times aside. So does an
 //! engine with only the record cache (the grants' and contractors' Cedar
 //! records), kept small so that its entries are evicted and built again;
-//! the engine without caches has neither.
+//! the cached engine has both caches, the engine without caches neither.
 //!
 //! One cached engine serves every case, so entries made on one registry
 //! are looked up again on the next: a stale entry would show as a
@@ -46,6 +46,7 @@ fn cached() -> &'static Engine {
     ENGINE.get_or_init(|| {
         let e = Engine::builder()
             .decision_cache(CacheLimits::new(4_096, 8 << 20))
+            .record_cache(CacheLimits::RECORDS)
             .build()
             .unwrap();
         assert!(e.decision_cache_in_use());
@@ -1028,8 +1029,20 @@ fn local_policies_switch_the_cache_off() {
         .unwrap();
     assert!(!engine.decision_cache_in_use());
     assert!(engine.decision_cache_stats().is_none());
-    // The record cache serves any policies: its records are what they read.
-    assert!(engine.record_cache_stats().is_some());
+    // The record cache serves any policies (its records are what they
+    // read), and is off unless set.
+    assert!(engine.record_cache_stats().is_none());
+    let records = Engine::builder()
+        .local_policies(
+            "late.cedar",
+            r#"@id("ZJ-LATE") @articles("3") @zh("晚") @en("late")
+               forbid (principal, action, resource) when { context.at > 1780000000000000 };"#,
+        )
+        .record_cache(CacheLimits::RECORDS)
+        .build()
+        .unwrap();
+    assert!(!records.decision_cache_in_use());
+    assert!(records.record_cache_stats().is_some());
     let optional = Engine::builder()
         .enable_optional("block-while-disposal-overdue")
         .build()

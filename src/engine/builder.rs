@@ -151,8 +151,8 @@ impl EngineBuilder {
         self
     }
 
-    /// Bounds the record cache (default [`CacheLimits::RECORDS`]);
-    /// [`CacheLimits::disabled`] switches it off.
+    /// Switches the record cache on, within `limits` ([`CacheLimits::RECORDS`]
+    /// is a fair bound); it is off unless set.
     ///
     /// A decision gives Cedar each candidate grant, and the contractor a
     /// request names as its processor, as a record of their facts as they
@@ -163,7 +163,9 @@ impl EngineBuilder {
     /// record again. It serves every policy set, and a fact source that
     /// supplies content digests ([`crate::FactSource::content_digest`]);
     /// decisions are the same with it and without it
-    /// (`tests/decision_cache.rs`).
+    /// (`tests/decision_cache.rs`). On the benchmark's stream, whose
+    /// grants hold four to six items, it saves nothing measurable
+    /// (BENCHMARKS.md), so it is off by default.
     ///
     /// # Example
     ///
@@ -245,7 +247,7 @@ impl EngineBuilder {
             max,
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
         });
-        let records = RecordCache::new(self.record_cache.unwrap_or(CacheLimits::RECORDS));
+        let records = RecordCache::new(self.record_cache.unwrap_or(CacheLimits::disabled()));
         Ok(Engine::from_parts(
             policies, calendar, names, guard, cache, records,
         ))

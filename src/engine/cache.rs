@@ -68,8 +68,8 @@ impl CacheLimits {
     /// The decision cache's default: 65,536 entries, 32 MiB.
     pub const DECISIONS: CacheLimits = CacheLimits::new(65_536, 32 << 20);
 
-    /// The record cache's default ([`crate::EngineBuilder::record_cache`]):
-    /// 65,536 entries, 16 MiB.
+    /// A fair bound for the record cache, which is off unless set
+    /// ([`crate::EngineBuilder::record_cache`]): 65,536 entries, 16 MiB.
     pub const RECORDS: CacheLimits = CacheLimits::new(65_536, 16 << 20);
 
     /// At most `entries` entries and about `bytes` bytes.

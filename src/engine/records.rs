@@ -13,6 +13,10 @@
 //! changed entry has another digest, and an `at` outside the interval
 //! builds the record afresh and replaces the entry.
 //!
+//! It is off unless a host sets it ([`crate::EngineBuilder::record_cache`]):
+//! on the benchmark's stream, whose grants hold four to six items, looking
+//! a record up costs what building it does.
+//!
 //! Unlike the decision cache, this one does not depend on the policies:
 //! the record is what the policies read, whichever they are. It is used
 //! only when the fact source supplies the entry's digest
