@@ -414,28 +414,44 @@ pub(crate) struct Cached {
     weight: u64,
 }
 
-/// Weighs an entry by its bytes, and no less than the share of one entry
-/// in the byte bound, so the total weight bounds the entries too.
-#[derive(Debug, Clone)]
-struct ByBytes {
-    floor: u64,
+/// An entry of one of the engine's caches that knows its weight: its
+/// bytes, about.
+pub(super) trait Weighed {
+    fn bytes(&self) -> u64;
 }
 
-impl Weighter<DecisionKey, Arc<Cached>> for ByBytes {
-    fn weight(&self, _key: &DecisionKey, value: &Arc<Cached>) -> u64 {
-        value.weight.max(self.floor)
+impl Weighed for Arc<Cached> {
+    fn bytes(&self) -> u64 {
+        self.weight
     }
 }
 
-/// The engine's decision cache.
-pub(crate) struct DecisionCache {
-    cache: Cache<DecisionKey, Arc<Cached>, ByBytes>,
+/// Weighs an entry by its bytes, and no less than the share of one entry
+/// in the byte bound, so the total weight bounds the entries too.
+#[derive(Debug, Clone)]
+pub(super) struct ByBytes {
+    floor: u64,
+}
+
+impl<K, V: Weighed> Weighter<K, V> for ByBytes {
+    fn weight(&self, _key: &K, value: &V) -> u64 {
+        value.bytes().max(self.floor)
+    }
+}
+
+/// One of the engine's caches, bounded by [`CacheLimits`].
+pub(super) struct Bounded<K, V> {
+    pub(super) cache: Cache<K, V, ByBytes>,
     limits: CacheLimits,
 }
 
-impl std::fmt::Debug for DecisionCache {
+impl<K, V> std::fmt::Debug for Bounded<K, V>
+where
+    K: Eq + Hash,
+    V: Weighed + Clone,
+{
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DecisionCache")
+        f.debug_struct("Bounded")
             .field("limits", &self.limits)
             .field("entries", &self.cache.len())
             .field("weight", &self.cache.weight())
@@ -443,9 +459,13 @@ impl std::fmt::Debug for DecisionCache {
     }
 }
 
-impl DecisionCache {
+impl<K, V> Bounded<K, V>
+where
+    K: Eq + Hash,
+    V: Weighed + Clone,
+{
     /// A cache within `limits`; `None` when they leave no room.
-    pub(crate) fn new(limits: CacheLimits) -> Option<Self> {
+    pub(super) fn new(limits: CacheLimits) -> Option<Self> {
         if limits.is_disabled() {
             return None;
         }
@@ -463,9 +483,35 @@ impl DecisionCache {
         })
     }
 
+    /// What the cache holds and how often it answered.
+    pub(super) fn stats(&self) -> CacheStats {
+        CacheStats {
+            entries: self.cache.len(),
+            bytes: self.cache.weight(),
+            hits: self.cache.hits(),
+            misses: self.cache.misses(),
+        }
+    }
+}
+
+/// The engine's decision cache.
+#[derive(Debug)]
+pub(crate) struct DecisionCache {
+    cache: Bounded<DecisionKey, Arc<Cached>>,
+}
+
+impl DecisionCache {
+    /// A cache within `limits`; `None` when they leave no room.
+    pub(crate) fn new(limits: CacheLimits) -> Option<Self> {
+        Bounded::new(limits).map(|cache| Self { cache })
+    }
+
     /// The stored decision for `key`, when `at` lies in its interval.
     pub(crate) fn get(&self, key: &KeyRef<'_>, at: &DateTime<FixedOffset>) -> Option<Arc<Cached>> {
-        self.cache.get(key).filter(|c| c.interval.contains(at))
+        self.cache
+            .cache
+            .get(key)
+            .filter(|c| c.interval.contains(at))
     }
 
     /// Stores `decision` for `key` over `interval`.
@@ -477,7 +523,7 @@ impl DecisionCache {
         cites_at: bool,
     ) {
         let weight = (key.bytes() + decision.approx_bytes() + std::mem::size_of::<Cached>()) as u64;
-        self.cache.insert(
+        self.cache.cache.insert(
             key.to_owned(),
             Arc::new(Cached {
                 decision: decision.clone(),
@@ -490,12 +536,7 @@ impl DecisionCache {
 
     /// What the cache holds and how often it answered.
     pub(crate) fn stats(&self) -> CacheStats {
-        CacheStats {
-            entries: self.cache.len(),
-            bytes: self.cache.weight(),
-            hits: self.cache.hits(),
-            misses: self.cache.misses(),
-        }
+        self.cache.stats()
     }
 }
 

@@ -24,13 +24,10 @@
 //! replicas do), since hashing an entry to key it costs more than building
 //! its record.
 
+use super::cache::{Bounded, CacheLimits, CacheStats, Interval, Weighed};
+use crate::digest::ContentDigest;
 use cedar_policy_core::ast::Value;
 use chrono::{DateTime, FixedOffset};
-use quick_cache::sync::Cache;
-use quick_cache::{DefaultHashBuilder, Weighter};
-
-use super::cache::{CacheLimits, CacheStats, Interval};
-use crate::digest::ContentDigest;
 
 /// What a cached record is of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,53 +46,22 @@ pub(crate) struct CachedRecord {
     weight: u64,
 }
 
-/// Weighs an entry by its bytes, about, and no less than the share of one
-/// entry in the byte bound, so the total weight bounds the entries too.
-#[derive(Debug, Clone)]
-struct ByBytes {
-    floor: u64,
-}
-
-impl Weighter<RecordKey, CachedRecord> for ByBytes {
-    fn weight(&self, _key: &RecordKey, value: &CachedRecord) -> u64 {
-        value.weight.max(self.floor)
+impl Weighed for CachedRecord {
+    fn bytes(&self) -> u64 {
+        self.weight
     }
 }
 
 /// The engine's record cache.
+#[derive(Debug)]
 pub(crate) struct RecordCache {
-    cache: Cache<RecordKey, CachedRecord, ByBytes>,
-    limits: CacheLimits,
-}
-
-impl std::fmt::Debug for RecordCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RecordCache")
-            .field("limits", &self.limits)
-            .field("entries", &self.cache.len())
-            .field("weight", &self.cache.weight())
-            .finish()
-    }
+    cache: Bounded<RecordKey, CachedRecord>,
 }
 
 impl RecordCache {
     /// A cache within `limits`; `None` when they leave no room.
     pub(crate) fn new(limits: CacheLimits) -> Option<Self> {
-        if limits.is_disabled() {
-            return None;
-        }
-        let bytes = limits.bytes() as u64;
-        let floor = (bytes / limits.entries() as u64).max(1);
-        Some(Self {
-            cache: Cache::with(
-                limits.entries().min(16_384),
-                bytes,
-                ByBytes { floor },
-                DefaultHashBuilder::default(),
-                Default::default(),
-            ),
-            limits,
-        })
+        Bounded::new(limits).map(|cache| Self { cache })
     }
 
     /// The record of `key` at `at`: the cached one when `at` lies in its
@@ -107,7 +73,7 @@ impl RecordCache {
         interval: impl FnOnce() -> Interval,
         build: impl FnOnce() -> Value,
     ) -> Value {
-        if let Some(hit) = self.cache.get(&key)
+        if let Some(hit) = self.cache.cache.get(&key)
             && hit.interval.contains(at)
         {
             return hit.value;
@@ -115,7 +81,7 @@ impl RecordCache {
         let value = build();
         let weight =
             (std::mem::size_of::<(RecordKey, CachedRecord)>() + value_bytes(&value)) as u64;
-        self.cache.insert(
+        self.cache.cache.insert(
             key,
             CachedRecord {
                 interval: interval(),
@@ -128,12 +94,7 @@ impl RecordCache {
 
     /// What the cache holds and how often it answered.
     pub(crate) fn stats(&self) -> CacheStats {
-        CacheStats {
-            entries: self.cache.len(),
-            bytes: self.cache.weight(),
-            hits: self.cache.hits(),
-            misses: self.cache.misses(),
-        }
+        self.cache.stats()
     }
 }
 
