@@ -854,12 +854,102 @@ fn ratio_rounds(
     );
 }
 
+/// Decisions in a batch of the throughput rounds.
+const BATCH: usize = 200;
+
+/// Set in the partner process of the two-process rounds.
+const PARTNER: &str = "GOVSHARE_BENCH_PARTNER";
+
+/// The partner process: this benchmark again, deciding on request the odd
+/// half of a batch (the parent decides the even half at the same time).
+struct Partner {
+    child: std::process::Child,
+    to: Option<std::process::ChildStdin>,
+    from: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+}
+
+impl Partner {
+    fn start() -> Self {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .arg("--bench")
+            .env("GOVSHARE_BENCH", "interleaved")
+            .env(PARTNER, "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let to = child.stdin.take();
+        let from = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut p = Self { child, to, from };
+        p.wait();
+        p
+    }
+
+    /// Asks for the odd half of batch `call`.
+    fn send(&mut self, call: usize) {
+        use std::io::Write;
+        let to = self.to.as_mut().unwrap();
+        writeln!(to, "{call}").unwrap();
+        to.flush().unwrap();
+    }
+
+    /// Waits for the partner's `done` (or, at the start, `ready`).
+    fn wait(&mut self) {
+        loop {
+            let line = self
+                .from
+                .next()
+                .expect("the partner process ended")
+                .unwrap();
+            if line == "done" || line == "ready" {
+                return;
+            }
+        }
+    }
+
+    /// The partner's side: builds the same workload, then decides the odd
+    /// half of each batch it is sent.
+    fn serve() {
+        use std::io::{BufRead, Write};
+        let w = workload(10_000);
+        let n = w.requests.len();
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "ready").unwrap();
+        out.flush().unwrap();
+        for line in std::io::stdin().lock().lines() {
+            let call: usize = line.unwrap().trim().parse().unwrap();
+            for k in (1..BATCH).step_by(2) {
+                black_box(
+                    w.cold
+                        .evaluate(&w.requests[(call * BATCH + k) % n], &*w.registry),
+                );
+            }
+            writeln!(out, "done").unwrap();
+            out.flush().unwrap();
+        }
+    }
+}
+
+impl Drop for Partner {
+    fn drop(&mut self) {
+        // Closing its input ends the partner.
+        drop(self.to.take());
+        let _ = self.child.wait();
+    }
+}
+
 /// The ratio targets measured side by side, in alternating rounds: the
-/// cold Rust API against the raw Cedar floor on the distinct stream, and a
-/// cold decision on 1,000,000 grants against one on 10.
+/// cold Rust API against the raw Cedar floor on the distinct stream, two
+/// threads against one, and a cold decision on 1,000,000 grants against
+/// one on 10.
 fn interleaved(_c: &mut Criterion) {
     if !part("interleaved") {
         return;
+    }
+    if std::env::var_os(PARTNER).is_some() {
+        return Partner::serve();
     }
     println!("load before the interleaved ratios: {}", load());
     let w = workload(10_000);
@@ -899,6 +989,55 @@ fn interleaved(_c: &mut Criterion) {
         61,
         2_000,
     );
+    // Throughput: a batch of cold decisions on this thread against the
+    // same batch split between this thread and one more sharing the engine,
+    // and against the batch split between this process and a partner
+    // process (the same benchmark, started with `GOVSHARE_BENCH_PARTNER`):
+    // two processes share nothing but the machine, so theirs is the most
+    // two threads could reach on it.
+    let run = |engine: &Engine, t: usize, stride: usize, call: usize| {
+        for k in (t..BATCH).step_by(stride) {
+            black_box(engine.evaluate(&w.requests[(call * BATCH + k) % n], &*w.registry));
+        }
+    };
+    // The second thread lives through the rounds, as the partner process
+    // does, and decides the odd half of each batch it is sent.
+    let (run, cold) = (&run, &w.cold);
+    std::thread::scope(|s| {
+        let (go, calls) = std::sync::mpsc::channel::<usize>();
+        let (finished, done) = std::sync::mpsc::channel::<()>();
+        s.spawn(move || {
+            for i in calls {
+                run(cold, 1, 2, i);
+                finished.send(()).unwrap();
+            }
+        });
+        ratio_rounds(
+            "threads (each call a batch of 200 cold decisions; the ratio is the throughput gained)",
+            ("one thread", |i: usize| run(&w.cold, 0, 1, i)),
+            ("two threads sharing one engine", |i: usize| {
+                go.send(i).unwrap();
+                run(&w.cold, 0, 2, i);
+                done.recv().unwrap();
+            }),
+            61,
+            20,
+        );
+        drop(go);
+    });
+    let mut partner = Partner::start();
+    ratio_rounds(
+        "processes (each call a batch of 200 cold decisions; the ratio is the throughput gained)",
+        ("one process", |i: usize| run(&w.cold, 0, 1, i)),
+        ("two processes", |i: usize| {
+            partner.send(i);
+            run(&w.cold, 0, 2, i);
+            partner.wait();
+        }),
+        61,
+        20,
+    );
+    drop(partner);
     drop(w);
     let load_registry = |grants: usize| {
         let registry = Registry::from_json_str(&workload::registry_json(grants)).unwrap();

@@ -567,6 +567,64 @@ fn agree<F: FactSource + ?Sized>(request: &UsageRequest, facts: &F) -> Result<()
         "decisions with the record cache and fresh ones disagree on {}",
         request.to_json()
     );
+    #[cfg(feature = "bench-internals")]
+    agrees_with_the_authorizer(&fresh, request, facts)?;
+    Ok(())
+}
+
+/// The engine evaluates its policies with Cedar's evaluator on conditions
+/// prepared once; Cedar's public `Authorizer::is_authorized`, on the same
+/// Cedar requests, must lead to the same outcome and the same rules: the
+/// first candidate grant it allows, otherwise the one with the fewest
+/// broken rules, ties to the first.
+#[cfg(feature = "bench-internals")]
+fn agrees_with_the_authorizer<F: FactSource + ?Sized>(
+    decision: &Decision,
+    request: &UsageRequest,
+    facts: &F,
+) -> Result<(), TestCaseError> {
+    let engine = uncached();
+    let Ok(requests) = engine.cedar_requests(request, facts) else {
+        // The engine stopped before Cedar (facts it could not read).
+        return Ok(());
+    };
+    if request.check().is_err() {
+        return Ok(());
+    }
+    let authorizer = cedar_policy::Authorizer::new();
+    let entities = cedar_policy::Entities::empty();
+    let mut chosen: Option<(bool, Vec<String>)> = None;
+    for r in &requests {
+        let response = authorizer.is_authorized(r, engine.cedar_policy_set(), &entities);
+        prop_assert_eq!(response.diagnostics().errors().count(), 0);
+        let mut rules: Vec<String> = response
+            .diagnostics()
+            .reason()
+            .map(ToString::to_string)
+            .collect();
+        let allow = response.decision() == cedar_policy::Decision::Allow && rules == ["GS-PERMIT"];
+        if allow {
+            chosen = Some((true, Vec::new()));
+            break;
+        }
+        rules.retain(|r| r != "GS-PERMIT");
+        rules.sort();
+        if chosen.as_ref().is_none_or(|(_, c)| rules.len() < c.len()) {
+            chosen = Some((false, rules));
+        }
+    }
+    let (allow, rules) = chosen.unwrap();
+    prop_assert_eq!(decision.is_allow(), allow, "on {}", request.to_json());
+    if !allow {
+        let mut ours: Vec<String> = decision
+            .rule_ids()
+            .into_iter()
+            .filter(|r| *r != "GS-DEFAULT-DENY")
+            .map(str::to_owned)
+            .collect();
+        ours.sort();
+        prop_assert_eq!(ours, rules, "on {}", request.to_json());
+    }
     Ok(())
 }
 

@@ -340,27 +340,54 @@ pub(crate) fn cedar_request(
     cedar_request_with(names, facts, record)
 }
 
-/// Builds the Cedar request for one candidate grant given as its record
-/// ([`grant_record`]), or for none.
-pub(crate) fn cedar_request_with(
+/// The request's principal, action and resource, and its context with
+/// `grant` (the candidate grant's record, [`grant_record`]) when there is
+/// one.
+fn request_parts(
     names: &CedarNames,
     facts: &RequestFacts<'_>,
     grant: Option<Value>,
-) -> Result<Request, BoxError> {
+) -> (EntityUid, EntityUid, EntityUid, cedar_ast::Context) {
     let req = facts.request;
     let mut ctx = facts.base(names).clone();
     if let Some(g) = grant {
         ctx.insert(key("grant"), g);
     }
-    let context = Context::from(cedar_ast::Context::Value(Arc::new(ctx)));
-    Request::new(
+    (
         names.department(req.requester.as_str()),
         names.action(req.action),
         names.dataset(req.dataset.as_str()),
-        context,
-        None,
+        cedar_ast::Context::Value(Arc::new(ctx)),
     )
-    .map_err(text_error)
+}
+
+/// The request the engine's prepared policies evaluate for one candidate
+/// grant given as its record ([`grant_record`]), or for none.
+pub(crate) fn policy_request(
+    names: &CedarNames,
+    facts: &RequestFacts<'_>,
+    grant: Option<Value>,
+) -> cedar_ast::Request {
+    let (principal, action, resource, context) = request_parts(names, facts, grant);
+    let known = |uid: EntityUid| cedar_ast::EntityUIDEntry::known(uid.into(), None);
+    cedar_ast::Request::new_unchecked(
+        known(principal),
+        known(action),
+        known(resource),
+        Some(context),
+    )
+}
+
+/// The same request as [`policy_request`], as `cedar_policy`'s public
+/// type: what `Authorizer::is_authorized` takes.
+#[cfg(any(test, feature = "bench-internals"))]
+pub(crate) fn cedar_request_with(
+    names: &CedarNames,
+    facts: &RequestFacts<'_>,
+    grant: Option<Value>,
+) -> Result<Request, BoxError> {
+    let (principal, action, resource, context) = request_parts(names, facts, grant);
+    Request::new(principal, action, resource, Context::from(context), None).map_err(text_error)
 }
 
 #[cfg(test)]

@@ -12,8 +12,6 @@ mod request;
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use cedar_policy::{Authorizer, Decision as CedarDecision, Entities};
-
 pub use builder::EngineBuilder;
 pub use cache::{CacheLimits, CacheStats};
 pub use request::{Action, UsageRequest};
@@ -30,7 +28,9 @@ use crate::model::{
 use crate::policy::{LoadedPolicies, Rule};
 use crate::registry::{DisposalState, FactRecord, FactSource, contractor_holdings, disposal_state};
 use cache::{Cached, DecisionCache, Interval, KeyRef, registered_lineage, requester_facts};
-use context::{CedarNames, RequestFacts, cedar_request_with, contractor_record, grant_record};
+#[cfg(feature = "bench-internals")]
+use context::cedar_request_with;
+use context::{CedarNames, RequestFacts, contractor_record, grant_record, policy_request};
 use explain::{NamedGrantProblem, Situation};
 use guard::ClockGuard;
 use records::{RecordCache, RecordKey};
@@ -80,8 +80,6 @@ struct Inner {
     eval_stack: usize,
     calendar: Calendar,
     names: CedarNames,
-    authorizer: Authorizer,
-    entities: Entities,
     guard: Option<ClockGuard>,
     /// The decision cache, when one is configured and exact for these
     /// policies.
@@ -211,8 +209,6 @@ impl Engine {
                 policies,
                 calendar,
                 names,
-                authorizer: Authorizer::new(),
-                entities: Entities::empty(),
                 guard,
                 cache,
                 records,
@@ -714,30 +710,16 @@ impl Engine {
             Some((g, r)) => (Some(g), Some(r)),
             None => (None, None),
         };
-        let cedar = match cedar_request_with(&inner.names, facts, record) {
-            Ok(r) => r,
-            Err(e) => return refused(grant, format!("cannot build the policy request: {e}")),
+        let verdict = match inner
+            .policies
+            .prepared
+            .evaluate(policy_request(&inner.names, facts, record))
+        {
+            Ok(v) => v,
+            Err(e) => return refused(grant, e),
         };
-        let response = inner
-            .authorizer
-            .is_authorized(&cedar, &inner.policies.set, &inner.entities);
-        let errors: Vec<String> = response
-            .diagnostics()
-            .errors()
-            .map(ToString::to_string)
-            .collect();
-        let mut rules: Vec<usize> = Vec::new();
-        for id in response.diagnostics().reason() {
-            match inner.policies.order.get(id.as_ref() as &str) {
-                Some(&i) => rules.push(i),
-                None => {
-                    return refused(
-                        grant,
-                        format!("policy `{id}` decided but has no loaded rule"),
-                    );
-                }
-            }
-        }
+        let mut rules = verdict.rules;
+        let errors = verdict.errors;
         rules.sort_unstable();
         let permit = |i: &usize| {
             inner
@@ -746,7 +728,7 @@ impl Engine {
                 .get(*i)
                 .is_some_and(|r| r.id == RuleId::Permit)
         };
-        let allow = response.decision() == CedarDecision::Allow
+        let allow = verdict.allow
             && errors.is_empty()
             && rules.len() == 1
             && rules.first().is_some_and(permit);

@@ -10,6 +10,7 @@
 
 mod embedded;
 mod nesting;
+mod prepared;
 mod sources;
 
 use std::collections::{HashMap, HashSet};
@@ -21,6 +22,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use nesting::Syntax;
+pub(crate) use prepared::PreparedPolicies;
 pub(crate) use sources::{PolicySources, read_policy_file};
 
 use crate::decision::{RuleId, StatutoryRule};
@@ -136,12 +138,11 @@ impl fmt::Display for Rule {
 #[derive(Debug)]
 pub(crate) struct LoadedPolicies {
     pub set: PolicySet,
+    /// `set` prepared for Cedar's evaluator.
+    pub prepared: PreparedPolicies,
     /// Rules in reason order: statutory in catalog order, then optional and
     /// local rules by id.
     pub rules: Vec<Rule>,
-    /// Rule id (its text, which is also its Cedar policy id) → position in
-    /// `rules`.
-    pub order: HashMap<String, usize>,
     /// `sha256:` and the hex digest of the schema and every policy file.
     pub digest: String,
     /// Whether any policy reads the overdue-disposal fact, which costs a scan
@@ -450,16 +451,21 @@ fn parse_and_validate(
     }
 
     rules.sort_by_key(rule_rank);
-    let order = rules
+    // Rule id (its text, which is also its Cedar policy id) → position in
+    // `rules`.
+    let order: HashMap<String, usize> = rules
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_str().to_owned(), i))
         .collect();
     let digest = format!("sha256:{}", crate::digest::hex(hasher.finalize()));
+    // Prepared here, on the loading thread's stack: reading a policy back
+    // from Cedar's JSON form recurses as deep as the policy nests.
+    let prepared = PreparedPolicies::new(set.as_ref(), |id| order.get(id).copied());
     Ok(LoadedPolicies {
         set,
+        prepared,
         rules,
-        order,
         digest,
         reads_overdue_fact,
         nesting,

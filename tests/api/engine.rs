@@ -161,6 +161,32 @@ fn a_local_forbid_adds_a_reason_and_never_allows() {
 }
 
 #[test]
+fn a_local_policy_that_fails_to_evaluate_is_a_deny_that_names_it() {
+    // Passes the schema, overflows at run time on every request.
+    let engine = local(
+        r#"@id("ZJ-OVERFLOW") @articles("25") @zh("溢出") @en("overflows")
+           forbid (principal, action, resource) when { context.at + 9223372036854775807 > 0 };"#,
+    )
+    .unwrap();
+    let registry = demo();
+    let decision = engine.evaluate(&UsageRequest::from_json(ALLOW).unwrap(), &registry);
+    assert!(!decision.is_allow());
+    assert_eq!(decision.rule_ids(), ["GS-EVALUATION-ERROR"]);
+    let en = &decision.reasons()[0].en;
+    assert!(
+        en.contains("error while evaluating policy `ZJ-OVERFLOW`") && en.contains("overflow"),
+        "{en}"
+    );
+    // The same request without the local policy is allowed.
+    let plain = Engine::builder().build().unwrap();
+    assert!(
+        plain
+            .evaluate(&UsageRequest::from_json(ALLOW).unwrap(), &registry)
+            .is_allow()
+    );
+}
+
+#[test]
 fn an_unknown_optional_policy_is_refused() {
     let err = Engine::builder()
         .enable_optional("no-such")
