@@ -602,11 +602,54 @@ fn zipf(_c: &mut Criterion) {
     }
 }
 
+/// Set in the child process that loads a registry of this many grants
+/// afresh.
+const FRESH_LOAD: &str = "GOVSHARE_BENCH_FRESH_LOAD";
+
+/// Loads a registry of `grants` grants in a fresh process (this benchmark
+/// again, which does nothing else): the load a platform sees when it
+/// starts, not one into a heap the earlier parts of this run have left.
+fn fresh_load(grants: usize) -> String {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .arg("--bench")
+        .env("GOVSHARE_BENCH", "scale")
+        .env(FRESH_LOAD, grants.to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "the fresh process failed: {out:?}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("fresh process"))
+        .expect("the fresh process printed its load")
+        .to_owned()
+}
+
 fn scale(c: &mut Criterion) {
     if !part("scale") {
         return;
     }
+    if let Ok(grants) = std::env::var(FRESH_LOAD) {
+        let grants: usize = grants.parse().unwrap();
+        let text = workload::registry_json(grants);
+        let before = resident_kib();
+        let started = Instant::now();
+        let (registry, held) = held_by(|| Registry::from_json_str(&text).unwrap());
+        let load_time = started.elapsed();
+        let after = resident_kib();
+        println!(
+            "fresh process: {grants} grants loaded in {:.3} s; held {held} bytes ({:.0} per grant), \
+             resident +{} KiB ({:.0} per grant)",
+            load_time.as_secs_f64(),
+            held as f64 / grants as f64,
+            after.saturating_sub(before),
+            after.saturating_sub(before) as f64 * 1024.0 / grants as f64,
+        );
+        black_box(registry);
+        return;
+    }
     println!("load before the registry sizes: {}", load());
+    println!("{}", fresh_load(1_000_000));
     let mut g = c.benchmark_group("grants");
     g.measurement_time(Duration::from_secs(4));
     g.warm_up_time(Duration::from_secs(1));
