@@ -166,23 +166,34 @@ pub(crate) fn read_text(path: &Path, max: usize) -> Result<String, ReadError> {
 /// The deepest nesting of arrays and objects in a JSON text, counted
 /// without parsing, so a hostile document cannot exhaust the stack. Returns
 /// `Err(depth)` as soon as the depth exceeds `max`.
+///
+/// Every byte of a registry passes through here before it is parsed, and
+/// most of a registry's bytes are inside strings (ids, dates, free text):
+/// a string is skipped to its closing quote with `memchr` (several bytes a
+/// step), not looked at byte by byte. An escape skips the byte after the
+/// backslash; an unterminated string ends the scan (the parser refuses
+/// the document).
 pub(crate) fn check_json_depth(text: &str, max: usize) -> Result<(), usize> {
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for b in text.bytes() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
         match b {
-            b'"' => in_string = true,
+            b'"' => loop {
+                let Some(rest) = bytes.get(i..) else {
+                    return Ok(());
+                };
+                match memchr::memchr2(b'"', b'\\', rest) {
+                    // The backslash and the byte it escapes.
+                    Some(k) if rest.get(k) == Some(&b'\\') => i += k + 2,
+                    Some(k) => {
+                        i += k + 1;
+                        break;
+                    }
+                    None => return Ok(()),
+                }
+            },
             b'[' | b'{' => {
                 depth += 1;
                 if depth > max {
@@ -277,6 +288,78 @@ mod tests {
             read_file(Path::new("/dev/zero"), 4),
             Err(ReadError::NotRegular("a character device"))
         ));
+    }
+
+    /// The scan byte by byte: the reference [`check_json_depth`] must
+    /// agree with.
+    fn depth_byte_by_byte(text: &str, max: usize) -> Result<(), usize> {
+        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        for b in text.bytes() {
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                } else if b == b'"' {
+                    in_string = false;
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > max {
+                        return Err(depth);
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_depth_scan_agrees_with_a_byte_by_byte_scan() {
+        // Every text of up to 7 bytes over an alphabet of JSON's
+        // structural bytes, quotes, escapes and a letter: strings that
+        // open, close, escape a quote, escape a backslash, end on a
+        // backslash, or never end.
+        let alphabet = [b'{', b'}', b'[', b']', b'"', b'\\', b'a'];
+        let mut checked = 0;
+        for len in 0..=7u32 {
+            for n in 0..alphabet.len().pow(len) {
+                let mut k = n;
+                let text: Vec<u8> = (0..len)
+                    .map(|_| {
+                        let b = alphabet[k % alphabet.len()];
+                        k /= alphabet.len();
+                        b
+                    })
+                    .collect();
+                let text = std::str::from_utf8(&text).unwrap();
+                for max in [0, 1, 2, 3] {
+                    assert_eq!(
+                        check_json_depth(text, max),
+                        depth_byte_by_byte(text, max),
+                        "{text:?} with max {max}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 3_000_000, "{checked}");
+        // Long strings, where memchr takes several bytes a step.
+        let long = format!(
+            r#"{{"a":"{}\"[{}","b":[{{}}]}}"#,
+            "x".repeat(300),
+            "y".repeat(70)
+        );
+        for max in 0..4 {
+            assert_eq!(check_json_depth(&long, max), depth_byte_by_byte(&long, max));
+        }
+        assert_eq!(check_json_depth(&long, 1), Err(2));
     }
 
     #[test]

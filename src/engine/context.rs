@@ -20,7 +20,9 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use cedar_policy::{Context, EntityId, EntityTypeName, EntityUid, Request};
+#[cfg(any(test, feature = "bench-internals"))]
+use cedar_policy::{Context, Request};
+use cedar_policy::{EntityId, EntityTypeName, EntityUid};
 use cedar_policy_core::ast::{self as cedar_ast, Literal, Value};
 use smol_str::SmolStr;
 

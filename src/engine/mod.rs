@@ -710,15 +710,11 @@ impl Engine {
             Some((g, r)) => (Some(g), Some(r)),
             None => (None, None),
         };
-        let verdict =
-            match inner
-                .policies
-                .prepared
-                .evaluate(policy_request(&inner.names, facts, record))
-            {
-                Ok(v) => v,
-                Err(e) => return refused(grant, e),
-            };
+        let request = policy_request(&inner.names, facts, record);
+        let verdict = match inner.policies.prepared.evaluate(request) {
+            Ok(v) => v,
+            Err(e) => return refused(grant, e),
+        };
         let mut rules = verdict.rules;
         let errors = verdict.errors;
         rules.sort_unstable();

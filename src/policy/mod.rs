@@ -137,6 +137,9 @@ impl fmt::Display for Rule {
 /// The loaded, validated policy set with its rule metadata.
 #[derive(Debug)]
 pub(crate) struct LoadedPolicies {
+    /// The policy set as Cedar's public API holds it, for the benchmark's
+    /// raw-Cedar floor; decisions use `prepared`.
+    #[cfg(any(test, feature = "bench-internals"))]
     pub set: PolicySet,
     /// `set` prepared for Cedar's evaluator.
     pub prepared: PreparedPolicies,
@@ -463,6 +466,7 @@ fn parse_and_validate(
     // from Cedar's JSON form recurses as deep as the policy nests.
     let prepared = PreparedPolicies::new(set.as_ref(), |id| order.get(id).copied());
     Ok(LoadedPolicies {
+        #[cfg(any(test, feature = "bench-internals"))]
         set,
         prepared,
         rules,
